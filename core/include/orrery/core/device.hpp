@@ -1,0 +1,21 @@
+#pragma once
+#include <string_view>
+
+#include "orrery/core/types.hpp"
+
+namespace orrery {
+
+// A memory-mapped device. Offsets are relative to the region the device was
+// mapped at; size is 1, 2, 4 or 8 bytes. Returning false reports a bus error,
+// which the hart turns into an access fault.
+class Device {
+ public:
+  virtual ~Device() = default;
+  virtual std::string_view name() const = 0;
+  virtual bool read(Addr offset, unsigned size, std::uint64_t& value) = 0;
+  virtual bool write(Addr offset, unsigned size, std::uint64_t value) = 0;
+  // Called when the machine resets (e.g. a guest-requested reboot).
+  virtual void reset() {}
+};
+
+}  // namespace orrery

@@ -1,0 +1,36 @@
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <map>
+#include <utility>
+
+#include "orrery/core/types.hpp"
+
+namespace orrery {
+
+// Callbacks scheduled at a guest time. Events due at the same time fire in
+// the order they were scheduled, so runs are deterministic.
+class EventQueue {
+ public:
+  using Callback = std::function<void(Tick now)>;
+  using Id = std::uint64_t;
+  static constexpr Tick kNever = std::numeric_limits<Tick>::max();
+
+  Id schedule(Tick when, Callback callback);
+  bool cancel(Id id);  // false if it already fired or never existed
+  Tick next_deadline() const { return events_.empty() ? kNever : events_.begin()->first.first; }
+  bool empty() const { return events_.empty(); }
+  std::size_t size() const { return events_.size(); }
+  // Fire every event due at or before now (including ones scheduled by the
+  // callbacks themselves); returns how many fired.
+  std::size_t run_due(Tick now);
+
+ private:
+  using Key = std::pair<Tick, Id>;
+  std::map<Key, Callback> events_;
+  std::map<Id, Tick> when_;
+  Id next_id_ = 1;
+};
+
+}  // namespace orrery

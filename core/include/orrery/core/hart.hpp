@@ -1,0 +1,55 @@
+#pragma once
+#include <cstdint>
+#include <string_view>
+
+#include "orrery/core/types.hpp"
+
+namespace orrery {
+
+class TraceWriter;
+
+// The ISA-neutral face of one hardware thread. Each ISA implements it with
+// its architectural state; the core only schedules harts and accounts time.
+class Hart {
+ public:
+  explicit Hart(unsigned id) : id_(id) {}
+  virtual ~Hart() = default;
+  Hart(const Hart&) = delete;
+  Hart& operator=(const Hart&) = delete;
+
+  unsigned id() const { return id_; }
+  virtual std::string_view isa_name() const = 0;
+
+  // Architectural reset; execution resumes at pc.
+  virtual void reset(Addr pc) = 0;
+  virtual Addr pc() const = 0;
+  // Instructions retired since reset (what the guest's instret counter sees
+  // when it is never written or inhibited).
+  virtual std::uint64_t retired() const = 0;
+  // Hart-local cycles since reset. The machine measures guest time in them;
+  // with no timing model every instruction (or trap) takes one cycle.
+  virtual std::uint64_t cycles() const = 0;
+
+  // The reference interpreter: execute until `budget` instructions have
+  // been executed (retired, or trapped) or the hart is asked to yield.
+  // Returns the number executed.
+  virtual std::uint64_t interpret(std::uint64_t budget) = 0;
+
+  // Ask the hart to leave its execution loop after the current instruction
+  // (a device requested exit or reset, or an event needs servicing).
+  void request_yield() { yield_ = true; }
+  bool yield_requested() const { return yield_; }
+  void clear_yield() { yield_ = false; }
+
+  // nullptr turns tracing off.
+  void set_trace(TraceWriter* trace) { trace_ = trace; }
+
+ protected:
+  TraceWriter* trace_ = nullptr;
+  bool yield_ = false;
+
+ private:
+  unsigned id_;
+};
+
+}  // namespace orrery

@@ -1,0 +1,92 @@
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "orrery/core/bus.hpp"
+#include "orrery/core/engine.hpp"
+#include "orrery/core/event_queue.hpp"
+#include "orrery/core/hart.hpp"
+
+namespace orrery {
+
+enum class StopReason { GuestExit, InstructionLimit };
+
+struct RunOutcome {
+  StopReason reason = StopReason::GuestExit;
+  int exit_code = 0;
+  std::uint64_t executed = 0;  // instructions executed (retired or trapped) by all harts
+};
+
+// A whole system: harts, the physical bus, devices, the event queue and guest
+// time. Harts run round-robin in quanta of guest time on one host thread;
+// each quantum ends early at the next event deadline, so devices observe a
+// deterministic interleaving. Until a timing model exists, every instruction
+// cycle takes a fixed period (1 ns by default: a 1 GHz machine) and every
+// instruction one cycle.
+class Machine {
+ public:
+  Machine();
+  ~Machine();
+  Machine(const Machine&) = delete;
+  Machine& operator=(const Machine&) = delete;
+
+  Bus& bus() { return bus_; }
+  EventQueue& events() { return events_; }
+
+  Hart& add_hart(std::unique_ptr<Hart> hart);
+  const std::vector<std::unique_ptr<Hart>>& harts() const { return harts_; }
+  // The machine owns its devices; returns the device for mapping.
+  template <class D>
+  D& own(std::unique_ptr<D> device) {
+    D& ref = *device;
+    devices_.push_back(std::move(device));
+    return ref;
+  }
+
+  void set_engine(std::unique_ptr<Engine> engine) { engine_ = std::move(engine); }
+  Engine& engine() { return *engine_; }
+  void set_cycle_period(Tick period) { cycle_period_ = period ? period : 1; }
+  Tick cycle_period() const { return cycle_period_; }
+  void set_quantum(std::uint64_t insns) { quantum_ = insns ? insns : 1; }
+
+  // Guest time now, including the progress of the hart that is running.
+  Tick now() const;
+
+  // Requests from devices; they take effect after the current instruction.
+  void request_exit(int code);
+  void request_reset();
+  // Runs on a guest-requested reset (after devices reset): reload images and
+  // reset harts to their entry points.
+  void set_reset_handler(std::function<void(Machine&)> handler) { reset_handler_ = std::move(handler); }
+
+  // Run until the guest exits or the harts have executed max_instructions
+  // in total (0 = unlimited). Instructions that trap count, so a guest stuck
+  // in a trap loop still stops.
+  RunOutcome run(std::uint64_t max_instructions = 0);
+
+  std::uint64_t retired() const;
+
+ private:
+  void do_reset();
+
+  Bus bus_;
+  EventQueue events_;
+  std::vector<std::unique_ptr<Hart>> harts_;
+  std::vector<std::unique_ptr<Device>> devices_;
+  std::unique_ptr<Engine> engine_;
+  Tick cycle_period_ = 1000;      // ps
+  std::uint64_t quantum_ = 10000;  // instructions per hart per slice
+
+  Tick slice_start_ = 0;          // guest time at the start of the current slice
+  Hart* running_ = nullptr;       // hart inside the engine, if any
+  std::uint64_t running_start_cycles_ = 0;
+
+  bool exit_requested_ = false;
+  int exit_code_ = 0;
+  bool reset_requested_ = false;
+  std::function<void(Machine&)> reset_handler_;
+};
+
+}  // namespace orrery

@@ -1,0 +1,120 @@
+#include "orrery/core/bus.hpp"
+
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <cstring>
+#include <fmt/format.h>
+#include <iomanip>
+
+namespace orrery {
+
+HostMemory::HostMemory(std::uint64_t size) : size_(size) {
+  if (size == 0) throw Error("cannot map a memory region of size 0");
+  void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) throw Error(fmt::format("cannot allocate {} bytes of guest memory", size));
+  data_ = static_cast<std::uint8_t*>(p);
+}
+
+HostMemory::~HostMemory() {
+  if (data_) ::munmap(data_, size_);
+}
+
+void Bus::insert(BusRegion region) {
+  if (region.size == 0 || region.base + region.size - 1 < region.base)
+    throw Error(fmt::format("region {} at {:#x} has an invalid size {:#x}", region.name, region.base, region.size));
+  for (const auto& r : regions_) {
+    const Addr end = region.base + (region.size - 1);
+    const Addr rend = r.base + (r.size - 1);
+    if (region.base <= rend && r.base <= end)
+      throw Error(fmt::format("region {} [{:#x}, {:#x}] overlaps {} [{:#x}, {:#x}]", region.name, region.base, end,
+                              r.name, r.base, rend));
+  }
+  auto pos = std::lower_bound(regions_.begin(), regions_.end(), region.base,
+                              [](const BusRegion& r, Addr base) { return r.base < base; });
+  regions_.insert(pos, std::move(region));
+}
+
+std::uint8_t* Bus::add_ram(std::string name, Addr base, std::uint64_t size) {
+  auto mem = std::make_unique<HostMemory>(size);
+  std::uint8_t* host = mem->data();
+  insert(BusRegion{std::move(name), base, size, BusRegion::Kind::Ram, host, nullptr});
+  backing_.push_back(std::move(mem));
+  return host;
+}
+
+std::uint8_t* Bus::add_rom(std::string name, Addr base, std::uint64_t size) {
+  auto mem = std::make_unique<HostMemory>(size);
+  std::uint8_t* host = mem->data();
+  insert(BusRegion{std::move(name), base, size, BusRegion::Kind::Rom, host, nullptr});
+  backing_.push_back(std::move(mem));
+  return host;
+}
+
+void Bus::add_mmio(std::string name, Addr base, std::uint64_t size, Device& device) {
+  insert(BusRegion{std::move(name), base, size, BusRegion::Kind::Mmio, nullptr, &device});
+}
+
+const BusRegion* Bus::find(Addr pa) const {
+  auto it = std::upper_bound(regions_.begin(), regions_.end(), pa,
+                             [](Addr a, const BusRegion& r) { return a < r.base; });
+  if (it == regions_.begin()) return nullptr;
+  --it;
+  return it->contains(pa, 1) ? &*it : nullptr;
+}
+
+std::uint8_t* Bus::host_ptr(Addr pa, std::uint64_t len, bool for_write) const {
+  const BusRegion* r = find(pa);
+  if (!r || !r->host || !r->contains(pa, len)) return nullptr;
+  if (for_write && r->kind != BusRegion::Kind::Ram) return nullptr;
+  return r->host + (pa - r->base);
+}
+
+bool Bus::read(Addr pa, unsigned size, std::uint64_t& value) const {
+  const BusRegion* r = find(pa);
+  if (!r || !r->contains(pa, size)) return false;
+  if (r->host) {
+    value = 0;
+    std::memcpy(&value, r->host + (pa - r->base), size);
+    return true;
+  }
+  if (pa & (size - 1)) return false;
+  return r->device->read(pa - r->base, size, value);
+}
+
+bool Bus::write(Addr pa, unsigned size, std::uint64_t value) {
+  const BusRegion* r = find(pa);
+  if (!r || !r->contains(pa, size)) return false;
+  if (r->kind == BusRegion::Kind::Ram) {
+    std::memcpy(r->host + (pa - r->base), &value, size);
+    return true;
+  }
+  if (r->kind == BusRegion::Kind::Rom) return false;
+  if (pa & (size - 1)) return false;
+  return r->device->write(pa - r->base, size, value);
+}
+
+void Bus::write_image(Addr pa, std::span<const std::uint8_t> bytes, const std::string& what) {
+  if (bytes.empty()) return;
+  const BusRegion* r = find(pa);
+  if (!r || !r->host || !r->contains(pa, bytes.size()))
+    throw Error(fmt::format("{}: {} bytes at {:#x} do not fit in guest RAM or ROM", what, bytes.size(), pa));
+  std::memcpy(r->host + (pa - r->base), bytes.data(), bytes.size());
+}
+
+void Bus::zero_image(Addr pa, std::uint64_t len, const std::string& what) {
+  if (len == 0) return;
+  const BusRegion* r = find(pa);
+  if (!r || !r->host || !r->contains(pa, len))
+    throw Error(fmt::format("{}: {} bytes at {:#x} do not fit in guest RAM or ROM", what, len, pa));
+  std::memset(r->host + (pa - r->base), 0, len);
+}
+
+void Bus::print_map(std::ostream& out) const {
+  for (const auto& r : regions_) {
+    const char* kind = r.kind == BusRegion::Kind::Ram ? "ram" : r.kind == BusRegion::Kind::Rom ? "rom" : "mmio";
+    out << fmt::format("{:016x}-{:016x} {:<4} {}\n", r.base, r.base + r.size - 1, kind, r.name);
+  }
+}
+
+}  // namespace orrery

@@ -1,0 +1,88 @@
+#include "orrery/core/machine.hpp"
+
+#include <algorithm>
+
+namespace orrery {
+
+Machine::Machine() : engine_(std::make_unique<InterpreterEngine>()) {}
+Machine::~Machine() = default;
+
+Hart& Machine::add_hart(std::unique_ptr<Hart> hart) {
+  harts_.push_back(std::move(hart));
+  return *harts_.back();
+}
+
+Tick Machine::now() const {
+  if (!running_) return slice_start_;
+  return slice_start_ + (running_->cycles() - running_start_cycles_) * cycle_period_;
+}
+
+void Machine::request_exit(int code) {
+  if (!exit_requested_) {
+    exit_requested_ = true;
+    exit_code_ = code;
+  }
+  for (auto& h : harts_) h->request_yield();
+}
+
+void Machine::request_reset() {
+  reset_requested_ = true;
+  for (auto& h : harts_) h->request_yield();
+}
+
+std::uint64_t Machine::retired() const {
+  std::uint64_t total = 0;
+  for (const auto& h : harts_) total += h->retired();
+  return total;
+}
+
+void Machine::do_reset() {
+  reset_requested_ = false;
+  for (auto& d : devices_) d->reset();
+  if (reset_handler_) reset_handler_(*this);
+}
+
+RunOutcome Machine::run(std::uint64_t max_instructions) {
+  RunOutcome out;
+  if (harts_.empty()) throw Error("machine has no harts");
+  // Counted here rather than read from the harts, whose counters restart
+  // when the guest resets the machine.
+  std::uint64_t executed = 0;
+  while (!exit_requested_) {
+    if (max_instructions && executed >= max_instructions) {
+      out.reason = StopReason::InstructionLimit;
+      break;
+    }
+    // A slice ends at the quantum or at the next event, whichever is first;
+    // every hart executes the same stretch of guest time.
+    std::uint64_t budget = quantum_;
+    const Tick deadline = events_.next_deadline();
+    if (deadline != EventQueue::kNever) {
+      const Tick until = deadline > slice_start_ ? deadline - slice_start_ : 0;
+      budget = std::clamp<std::uint64_t>(until / cycle_period_, 1, budget);
+    }
+    if (max_instructions) {
+      const std::uint64_t left = max_instructions - executed;
+      budget = std::min(budget, (left + harts_.size() - 1) / harts_.size());
+    }
+    for (auto& h : harts_) {
+      running_ = h.get();
+      running_start_cycles_ = h->cycles();
+      h->clear_yield();
+      if (!exit_requested_ && !reset_requested_) executed += engine_->run(*h, budget);
+      running_ = nullptr;
+      if (exit_requested_ || reset_requested_) break;
+    }
+    slice_start_ += budget * cycle_period_;
+    events_.run_due(slice_start_);
+    if (reset_requested_) do_reset();
+  }
+  if (exit_requested_) {
+    out.reason = StopReason::GuestExit;
+    out.exit_code = exit_code_;
+  }
+  out.executed = executed;
+  return out;
+}
+
+}  // namespace orrery

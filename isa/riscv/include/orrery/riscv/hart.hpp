@@ -1,0 +1,180 @@
+#pragma once
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+#include <type_traits>
+
+#include "orrery/core/bus.hpp"
+#include "orrery/core/hart.hpp"
+#include "orrery/riscv/csr.hpp"
+#include "orrery/riscv/decode.hpp"
+#include "orrery/riscv/encoding.hpp"
+
+namespace orrery {
+class Machine;
+}
+
+namespace orrery::riscv {
+
+struct HartConfig {
+  std::uint64_t mvendorid = 0;
+  std::uint64_t marchid = 0;
+  std::uint64_t mimpid = 0;
+  bool multi_hart = false;  // other harts exist: reservations do not survive a slice
+};
+
+// One RV64IMAFDC hart: architectural state, the memory access paths, trap
+// entry and the reference interpreter. Instruction semantics live in
+// src/insns/, CSRs in src/csr_*.cpp; they use the accessors below.
+class RiscvHart final : public Hart {
+ public:
+  RiscvHart(unsigned id, Machine& machine, HartConfig config = {});
+
+  std::string_view isa_name() const override { return "rv64imafdc_zicsr_zifencei"; }
+  void reset(Addr pc) override;
+  Addr pc() const override { return pc_; }
+  std::uint64_t retired() const override { return instret_; }
+  std::uint64_t cycles() const override { return cycles_; }
+  std::uint64_t interpret(std::uint64_t budget) override;
+
+  // ---- integer and FP registers ----
+  std::uint64_t x(unsigned r) const { return x_[r]; }
+  // x0 is forced back to zero after every instruction, so writes need no check.
+  void set_x(unsigned r, std::uint64_t v) { x_[r] = v; }
+  std::uint64_t f(unsigned r) const { return f_[r]; }
+  // binary32 values are NaN-boxed in the 64-bit registers (unprivileged spec,
+  // "NaN Boxing of Narrower Values"); an improperly boxed value reads as the
+  // canonical NaN.
+  std::uint32_t f32(unsigned r) const {
+    return (f_[r] >> 32) == 0xffffffffu ? static_cast<std::uint32_t>(f_[r]) : 0x7fc00000u;
+  }
+  void set_f64(unsigned r, std::uint64_t v) {
+    f_[r] = v;
+    mark_fs_dirty();
+  }
+  void set_f32(unsigned r, std::uint32_t v) { set_f64(r, 0xffffffff00000000ull | v); }
+
+  // ---- control flow ----
+  std::uint64_t cur_pc() const { return pc_; }
+  void set_next_pc(std::uint64_t npc) { npc_ = npc; }
+
+  // ---- memory: return false after raising the architected exception ----
+  template <class T>
+  bool load(Addr va, T& out) {
+    const Addr off = va - ram_base_;
+    if (off <= ram_size_ - sizeof(T)) [[likely]] {
+      std::memcpy(&out, ram_ + off, sizeof(T));
+      return true;
+    }
+    std::uint64_t v;
+    if (!load_slow(va, sizeof(T), v)) return false;
+    out = static_cast<T>(v);
+    return true;
+  }
+  template <class T>
+  bool store(Addr va, T value) {
+    const Addr off = va - ram_base_;
+    if (off <= ram_size_ - sizeof(T)) [[likely]] {
+      std::memcpy(ram_ + off, &value, sizeof(T));
+      return true;
+    }
+    return store_slow(va, sizeof(T), static_cast<std::uint64_t>(value));
+  }
+  // Host pointer for an atomic memory operation. AMOs and LR/SC must be
+  // naturally aligned (misaligned: address-misaligned exception) and must hit
+  // RAM (anything else: access fault), as the "A" chapter permits.
+  std::uint8_t* amo_ptr(Addr va, unsigned size, bool is_load_reserved);
+
+  // LR/SC reservation (one reservation set per hart).
+  void set_reservation(Addr pa) {
+    reservation_ = pa;
+    reservation_valid_ = true;
+  }
+  bool take_reservation(Addr pa) {
+    const bool ok = reservation_valid_ && reservation_ == pa;
+    reservation_valid_ = false;
+    return ok;
+  }
+
+  // ---- floating point ----
+  bool fp_enabled() const { return (mstatus_ & mstatus::FS) != 0; }
+  void mark_fs_dirty() { mstatus_ |= mstatus::FS | mstatus::SD; }
+  // Resolve an instruction's rm field (7 = dynamic, from frm). Returns false
+  // for a reserved rounding mode, which is an illegal instruction.
+  bool rounding_mode(unsigned rm_field, unsigned& out) const {
+    const unsigned rm = rm_field == 7 ? frm_ : rm_field;
+    out = rm;
+    return rm <= 4;
+  }
+  void accrue_fflags(std::uint8_t flags) {
+    if (flags) {
+      fflags_ |= flags;
+      mark_fs_dirty();
+    }
+  }
+
+  // ---- traps ----
+  void raise(std::uint64_t cause, std::uint64_t tval);
+  void illegal(const Decoded& d) { raise(kIllegalInsn, d.raw); }
+  void mret();
+  // No interrupt source can wake a hart yet (no CLINT/PLIC), so WFI retires
+  // as a NOP, which the privileged spec explicitly permits.
+  void wfi() {}
+
+  // ---- CSRs ----
+  // The checks every CSR instruction makes before touching the register: it
+  // exists, the current privilege may access it, it is not read-only when
+  // written (number bits [11:10] == 3), and any extra condition holds.
+  // Returns nullptr after raising illegal-instruction.
+  const CsrSpec* csr_check(const Decoded& d, bool write);
+  std::uint64_t csr_read(const CsrSpec& spec) const { return spec.read(*this); }
+  void csr_write(const CsrSpec& spec, std::uint64_t value) {
+    if (spec.write) spec.write(*this, value);  // no writer: a WARL field that ignores writes
+  }
+
+  Priv priv() const { return priv_; }
+  const HartConfig& config() const { return config_; }
+
+  // Architectural CSR state, public to the csr_*.cpp accessor files.
+  struct Counters {
+    std::uint64_t cycle_offset = 0, instret_offset = 0;
+    std::uint64_t cycle_frozen = 0, instret_frozen = 0;
+    std::uint32_t inhibit = 0;  // mcountinhibit
+  } counters_;
+  std::uint64_t mstatus_ = 0, mtvec_ = 0, mepc_ = 0, mcause_ = 0, mtval_ = 0, mscratch_ = 0;
+  std::uint64_t mie_ = 0, mip_ = 0, misa_ = 0;
+  std::uint8_t fflags_ = 0, frm_ = 0;
+  std::uint64_t instret_ = 0;  // instructions retired since reset
+  std::uint64_t cycles_ = 0;   // retired + trapped, one cycle each (no timing model yet)
+
+ private:
+  template <bool kTrace>
+  std::uint64_t run_loop(std::uint64_t budget);
+  bool fetch_slow(std::uint32_t& raw);
+  bool load_slow(Addr va, unsigned size, std::uint64_t& value);
+  bool store_slow(Addr va, unsigned size, std::uint64_t value);
+  void trace_commit(const Decoded& d, std::uint64_t pc);
+  void take_interrupt_if_pending();
+
+  Machine& machine_;
+  Bus& bus_;
+  HartConfig config_;
+
+  std::uint64_t x_[32] = {};
+  std::uint64_t f_[32] = {};
+  std::uint64_t pc_ = 0, npc_ = 0;
+  Priv priv_ = kPrivM;
+  bool trapped_ = false;
+
+  Addr reservation_ = 0;
+  bool reservation_valid_ = false;
+
+  // The RAM region the fast paths use: the one the hart resets into.
+  std::uint8_t* ram_ = nullptr;
+  Addr ram_base_ = 0;
+  std::uint64_t ram_size_ = 0;
+
+  DecodeCache decode_cache_;
+};
+
+}  // namespace orrery::riscv

@@ -1,0 +1,34 @@
+// Privileged instructions available to an M-mode-only hart (privileged
+// spec, "Machine-Mode Privileged Instructions") and Zifencei.
+#include "common.hpp"
+
+namespace orrery::riscv {
+namespace {
+using namespace insn;
+
+const InsnSpec kInsns[] = {
+    {"ecall", "000000000000 00000 000 00000 1110011", Imm::None, "",
+     [](RiscvHart& h, const Decoded&) {
+       // ECALL's cause encodes the privilege it was executed from; mtval is 0.
+       const u64 cause = h.priv() == kPrivM ? kEcallM : h.priv() == kPrivS ? kEcallS : kEcallU;
+       h.raise(cause, 0);
+     }},
+    {"ebreak", "000000000001 00000 000 00000 1110011", Imm::None, "",
+     [](RiscvHart& h, const Decoded&) { h.raise(kBreakpoint, h.cur_pc()); }},
+    {"mret", "0011000 00010 00000 000 00000 1110011", Imm::None, "",
+     [](RiscvHart& h, const Decoded& d) {
+       if (h.priv() != kPrivM) return h.illegal(d);
+       h.mret();
+     }},
+    {"wfi", "0001000 00101 00000 000 00000 1110011", Imm::None, "", [](RiscvHart& h, const Decoded&) { h.wfi(); }},
+    // Decoded instructions are cached by their bits, and every fetch reads
+    // memory, so stores to code are seen at once: FENCE.I has nothing to
+    // flush. The spec allows stronger-than-required coherence.
+    {"fence.i", "............ ..... 001 ..... 0001111", Imm::I, "", [](RiscvHart&, const Decoded&) {}},
+};
+
+}  // namespace
+
+std::span<const InsnSpec> system_insns() { return kInsns; }
+
+}  // namespace orrery::riscv

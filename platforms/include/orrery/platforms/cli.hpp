@@ -1,0 +1,31 @@
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "orrery/platforms/riscv_virt.hpp"
+
+namespace orrery {
+
+struct CliOptions {
+  std::string machine = "virt";
+  RiscvVirtConfig virt;
+  std::uint64_t max_insns = 0;
+  std::string trace;
+  std::string engine = "interp";
+  bool stats = false;
+  bool help = false;
+  bool version = false;
+};
+
+// Parse a QEMU-style command line. Throws Error with a one-line message for
+// unknown flags, missing values and malformed numbers.
+CliOptions parse_command_line(int argc, const char* const* argv);
+std::string usage_text();
+
+// "-m" sizes as QEMU spells them: a plain number is MiB; K, M, G, T suffixes
+// (optionally followed by B or iB). Throws Error for anything else.
+std::uint64_t parse_memory_size(std::string_view text);
+
+}  // namespace orrery

@@ -1,0 +1,105 @@
+#include "orrery/platforms/cli.hpp"
+
+#include <boost/program_options.hpp>
+#include <cctype>
+#include <charconv>
+#include <fmt/format.h>
+#include <sstream>
+
+#include "orrery/core/engine.hpp"
+
+namespace orrery {
+namespace po = boost::program_options;
+
+namespace {
+
+po::options_description describe(CliOptions& o, std::string& memory, std::string& smp) {
+  po::options_description d("Options (QEMU spellings where they overlap)");
+  d.add_options()
+      ("help,h", po::bool_switch(&o.help), "print this help and exit")
+      ("version", po::bool_switch(&o.version), "print the version and exit")
+      ("machine,M", po::value(&o.machine)->value_name("virt"), "machine type (only 'virt' exists)")
+      ("memory,m", po::value(&memory)->value_name("SIZE"), "guest RAM: 256M, 1G, ... (plain number = MiB; default 128M)")
+      ("smp", po::value(&smp)->value_name("N"), "number of harts (default 1)")
+      ("bios", po::value(&o.virt.bios)->value_name("none|FILE"),
+       "firmware at 0x80000000 (ELF or raw); 'none' runs -kernel directly (default: none)")
+      ("kernel", po::value(&o.virt.kernel)->value_name("FILE"),
+       "program to run: ELF at its load addresses, or raw at 0x80000000 (0x80200000 after a firmware)")
+      ("nographic", "accepted for QEMU compatibility: the console is always the terminal")
+      ("max-insns", po::value(&o.max_insns)->value_name("N"),
+       "stop after N instructions (retired or trapped, all harts); exit status 124")
+      ("trace", po::value(&o.trace)->value_name("FILE"),
+       "write one line per retired instruction (Spike --log-commits layout + disassembly); '-' = stdout")
+      ("engine", po::value(&o.engine)->value_name("NAME"), "execution engine: interp (default)")
+      ("stats", po::bool_switch(&o.stats), "print instructions retired, host seconds and MIPS at exit");
+  return d;
+}
+
+}  // namespace
+
+std::uint64_t parse_memory_size(std::string_view text) {
+  std::uint64_t value = 0;
+  const char* begin = text.data();
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(begin, end, value);
+  if (ec != std::errc() || ptr == begin) throw Error(fmt::format("-m {}: not a size (try 256M or 1G)", text));
+  std::string_view suffix(ptr, static_cast<std::size_t>(end - ptr));
+  unsigned shift = 20;  // no suffix: MiB
+  if (!suffix.empty()) {
+    switch (std::toupper(static_cast<unsigned char>(suffix[0]))) {
+      case 'K': shift = 10; break;
+      case 'M': shift = 20; break;
+      case 'G': shift = 30; break;
+      case 'T': shift = 40; break;
+      default: throw Error(fmt::format("-m {}: unknown size suffix '{}'", text, suffix));
+    }
+    suffix.remove_prefix(1);
+    if (suffix != "" && suffix != "B" && suffix != "iB")
+      throw Error(fmt::format("-m {}: unknown size suffix", text));
+  }
+  if (value == 0 || value > (~std::uint64_t{0} >> shift)) throw Error(fmt::format("-m {}: size out of range", text));
+  return value << shift;
+}
+
+std::string usage_text() {
+  CliOptions o;
+  std::string memory, smp;
+  std::ostringstream out;
+  out << "usage: orrery -M virt [-m SIZE] [-smp N] [-bios none|FILE] -kernel FILE [options]\n\n"
+      << describe(o, memory, smp)
+      << "\nExit status: the guest's (SiFive test finisher), 1 for an error, 2 for a bad command line,\n"
+         "124 when --max-insns stopped the run.\n";
+  return out.str();
+}
+
+CliOptions parse_command_line(int argc, const char* const* argv) {
+  CliOptions o;
+  std::string memory, smp;
+  po::options_description d = describe(o, memory, smp);
+  po::variables_map vm;
+  try {
+    // allow_long_disguise accepts QEMU's single-dash long options (-kernel).
+    // No prefix guessing: -m must not be taken for --machine or --max-insns.
+    const auto style = (po::command_line_style::default_style | po::command_line_style::allow_long_disguise) &
+                       ~po::command_line_style::allow_guessing;
+    po::store(po::command_line_parser(argc, argv).options(d).style(style).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw Error(e.what());
+  }
+  if (o.help || o.version) return o;
+  if (o.machine != "virt") throw Error(fmt::format("-M {}: unknown machine (available: virt)", o.machine));
+  if (!memory.empty()) o.virt.ram_size = parse_memory_size(memory);
+  if (!smp.empty()) {
+    unsigned n = 0;
+    auto [ptr, ec] = std::from_chars(smp.data(), smp.data() + smp.size(), n);
+    if (ec != std::errc() || ptr != smp.data() + smp.size() || n == 0)
+      throw Error(fmt::format("-smp {}: expected a positive number of harts", smp));
+    o.virt.harts = n;
+  }
+  if (o.virt.bios.empty()) throw Error("-bios needs 'none' or a file name");
+  make_engine(o.engine);  // validates the name
+  return o;
+}
+
+}  // namespace orrery

@@ -1,0 +1,77 @@
+// The orrery executable: parse the command line, build the machine, run it.
+#include <chrono>
+#include <cstdio>
+#include <fmt/format.h>
+#include <iostream>
+#include <memory>
+
+#include "orrery/core/machine.hpp"
+#include "orrery/core/trace.hpp"
+#include "orrery/platforms/cli.hpp"
+
+namespace {
+
+constexpr int kExitError = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitInstructionLimit = 124;
+
+int run(const orrery::CliOptions& options) {
+  using Clock = std::chrono::steady_clock;
+  orrery::StdioBackend console;
+  orrery::Machine machine;
+  machine.set_engine(orrery::make_engine(options.engine));
+  orrery::build_riscv_virt(machine, options.virt, console);
+
+  std::unique_ptr<orrery::TraceWriter> trace;
+  if (!options.trace.empty()) {
+    trace = std::make_unique<orrery::TraceWriter>(options.trace);
+    for (auto& h : machine.harts()) h->set_trace(trace.get());
+  }
+
+  const auto start = Clock::now();
+  const orrery::RunOutcome outcome = machine.run(options.max_insns);
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  console.flush();
+  if (trace) trace->flush();
+
+  if (options.stats) {
+    const std::uint64_t retired = machine.retired();
+    std::cerr << fmt::format("orrery: instructions retired: {}\n", retired);
+    if (machine.harts().size() > 1)
+      for (auto& h : machine.harts()) std::cerr << fmt::format("orrery:   hart {}: {}\n", h->id(), h->retired());
+    std::cerr << fmt::format("orrery: guest time: {:.6f} s\n", static_cast<double>(machine.now()) / orrery::kTicksPerSecond);
+    std::cerr << fmt::format("orrery: host seconds: {:.3f}\n", seconds);
+    std::cerr << fmt::format("orrery: MIPS: {:.1f}\n", seconds > 0 ? static_cast<double>(retired) / seconds / 1e6 : 0.0);
+  }
+  if (outcome.reason == orrery::StopReason::InstructionLimit) {
+    std::cerr << fmt::format("orrery: stopped after {} instructions (--max-insns)\n", outcome.executed);
+    return kExitInstructionLimit;
+  }
+  return outcome.exit_code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  orrery::CliOptions options;
+  try {
+    options = orrery::parse_command_line(argc, argv);
+  } catch (const orrery::Error& e) {
+    std::cerr << "orrery: " << e.what() << "\n(see 'orrery --help')\n";
+    return kExitUsage;
+  }
+  if (options.help) {
+    std::cout << orrery::usage_text();
+    return 0;
+  }
+  if (options.version) {
+    std::cout << "orrery " ORRERY_VERSION "\n";
+    return 0;
+  }
+  try {
+    return run(options);
+  } catch (const orrery::Error& e) {
+    std::cerr << "orrery: error: " << e.what() << "\n";
+    return kExitError;
+  }
+}
