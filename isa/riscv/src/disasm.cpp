@@ -42,6 +42,7 @@ std::string operand(std::string_view tok, const Decoded& d, std::uint64_t pc) {
   if (tok == "fs2") return freg_name(d.rs2);
   if (tok == "fs3") return freg_name(d.rs3);
   if (tok == "imm") return fmt::format("{}", d.imm);
+  if (tok == "shamt") return fmt::format("{:#x}", d.imm);
   if (tok == "uimm20") return fmt::format("{:#x}", (static_cast<std::uint64_t>(d.imm) >> 12) & 0xfffff);
   if (tok == "target") return fmt::format("{:#x}", pc + static_cast<std::uint64_t>(d.imm));
   if (tok == "mem") return fmt::format("{}({})", d.imm, xreg_name(d.rs1));

@@ -36,8 +36,8 @@ const InsnSpec kInsns[] = {
     {"flt.d", "10100 01 ..... ..... 001 ..... 1010011", Imm::None, "rd,fs1,fs2", fp_compare<F, F::lt>},
     {"fle.d", "10100 01 ..... ..... 000 ..... 1010011", Imm::None, "rd,fs1,fs2", fp_compare<F, F::le>},
     {"fclass.d", "11100 01 00000 ..... 001 ..... 1010011", Imm::None, "rd,fs1", fp_classify<F>},
-    {"fcvt.d.w", "1101001 00000 ..... ... ..... 1010011", Imm::None, "fd,rs1,rm", int_to_fp<F, i32, F::from_i32>},
-    {"fcvt.d.wu", "1101001 00001 ..... ... ..... 1010011", Imm::None, "fd,rs1,rm", int_to_fp<F, u32, F::from_u32>},
+    {"fcvt.d.w", "1101001 00000 ..... ... ..... 1010011", Imm::None, "fd,rs1", int_to_fp<F, i32, F::from_i32>},
+    {"fcvt.d.wu", "1101001 00001 ..... ... ..... 1010011", Imm::None, "fd,rs1", int_to_fp<F, u32, F::from_u32>},
     {"fcvt.d.l", "1101001 00010 ..... ... ..... 1010011", Imm::None, "fd,rs1,rm", int_to_fp<F, i64, F::from_i64>},
     {"fcvt.d.lu", "1101001 00011 ..... ... ..... 1010011", Imm::None, "fd,rs1,rm", int_to_fp<F, u64, F::from_u64>},
     {"fmv.d.x", "1111001 00000 ..... 000 ..... 1010011", Imm::None, "fd,rs1",
@@ -49,7 +49,7 @@ const InsnSpec kInsns[] = {
      [](RiscvHart& h, const Decoded& d) {
        with_rounding(h, d, [&](sf::Env& e) { h.set_f32(d.rd, sf::f64_to_f32(h.f(d.rs1), e)); });
      }},
-    {"fcvt.d.s", "0100001 00000 ..... ... ..... 1010011", Imm::None, "fd,fs1,rm",
+    {"fcvt.d.s", "0100001 00000 ..... ... ..... 1010011", Imm::None, "fd,fs1",
      [](RiscvHart& h, const Decoded& d) {
        with_rounding(h, d, [&](sf::Env& e) { h.set_f64(d.rd, sf::f32_to_f64(h.f32(d.rs1), e)); });
      }},

@@ -1,0 +1,133 @@
+#include <elf.h>
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "orrery/core/loader.hpp"
+
+namespace orrery {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Segment {
+  Elf64_Addr paddr;
+  std::vector<std::uint8_t> bytes;
+  Elf64_Xword memsz;
+};
+
+// A minimal ELF64 executable: header, program headers, then segment data.
+std::vector<std::uint8_t> make_elf(std::uint16_t machine, Elf64_Addr entry, const std::vector<Segment>& segs,
+                                   unsigned char cls = ELFCLASS64) {
+  Elf64_Ehdr eh{};
+  std::memcpy(eh.e_ident, ELFMAG, SELFMAG);
+  eh.e_ident[EI_CLASS] = cls;
+  eh.e_ident[EI_DATA] = ELFDATA2LSB;
+  eh.e_ident[EI_VERSION] = EV_CURRENT;
+  eh.e_type = ET_EXEC;
+  eh.e_machine = machine;
+  eh.e_version = EV_CURRENT;
+  eh.e_entry = entry;
+  eh.e_phoff = sizeof(Elf64_Ehdr);
+  eh.e_ehsize = sizeof(Elf64_Ehdr);
+  eh.e_phentsize = sizeof(Elf64_Phdr);
+  eh.e_phnum = static_cast<Elf64_Half>(segs.size());
+  std::vector<std::uint8_t> out(sizeof eh + segs.size() * sizeof(Elf64_Phdr));
+  std::memcpy(out.data(), &eh, sizeof eh);
+  for (std::size_t i = 0; i < segs.size(); ++i) {
+    Elf64_Phdr ph{};
+    ph.p_type = PT_LOAD;
+    ph.p_offset = out.size();
+    ph.p_vaddr = ph.p_paddr = segs[i].paddr;
+    ph.p_filesz = segs[i].bytes.size();
+    ph.p_memsz = segs[i].memsz;
+    ph.p_flags = PF_R | PF_X;
+    out.insert(out.end(), segs[i].bytes.begin(), segs[i].bytes.end());
+    std::memcpy(out.data() + sizeof eh + i * sizeof ph, &ph, sizeof ph);
+  }
+  return out;
+}
+
+class LoaderTest : public ::testing::Test {
+ protected:
+  LoaderTest() { bus_.add_ram("ram", 0x80000000, 0x10000); }
+  std::string write_file(const std::vector<std::uint8_t>& data) {
+    const std::string path = (fs::temp_directory_path() / ("orrery_loader_" + std::to_string(counter_++) + "_" +
+                                                            std::to_string(::getpid())))
+                                 .string();
+    std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(data.data()), data.size());
+    files_.push_back(path);
+    return path;
+  }
+  ~LoaderTest() override {
+    for (auto& f : files_) fs::remove(f);
+  }
+  std::string error_of(auto fn) {
+    try {
+      fn();
+    } catch (const Error& e) {
+      return e.what();
+    }
+    return "";
+  }
+
+  Bus bus_;
+  std::vector<std::string> files_;
+  int counter_ = 0;
+  const ElfTarget target_{EM_RISCV, true, "RISC-V 64-bit"};
+};
+
+TEST_F(LoaderTest, LoadsSegmentsAndZeroesBss) {
+  std::uint64_t v = 0xffffffffffffffffull;
+  ASSERT_TRUE(bus_.write(0x80000104, 8, v));
+  ASSERT_TRUE(bus_.write(0x8000010c, 8, v));
+  const auto path = write_file(make_elf(EM_RISCV, 0x80000000, {{0x80000100, {1, 2, 3, 4}, 12}}));
+  const LoadedImage img = load_elf(bus_, path, target_);
+  EXPECT_EQ(img.entry, 0x80000000u);
+  EXPECT_EQ(img.low, 0x80000100u);
+  EXPECT_EQ(img.high, 0x8000010cu);
+  ASSERT_TRUE(bus_.read(0x80000100, 8, v));
+  EXPECT_EQ(v, 0x04030201u) << "file bytes then zero fill";
+  ASSERT_TRUE(bus_.read(0x80000108, 4, v));
+  EXPECT_EQ(v, 0u);
+  ASSERT_TRUE(bus_.read(0x8000010c, 4, v));
+  EXPECT_EQ(v, 0xffffffffu) << "bytes past p_memsz untouched";
+}
+
+TEST_F(LoaderTest, ClearErrors) {
+  EXPECT_NE(error_of([&] { load_elf(bus_, "/nonexistent/file.elf", target_); }).find("cannot open"),
+            std::string::npos);
+  const auto not_elf = write_file({'h', 'e', 'l', 'l', 'o'});
+  EXPECT_NE(error_of([&] { load_elf(bus_, not_elf, target_); }).find("not an ELF"), std::string::npos);
+  const auto arm = write_file(make_elf(EM_AARCH64, 0x80000000, {{0x80000000, {1}, 1}}));
+  EXPECT_NE(error_of([&] { load_elf(bus_, arm, target_); }).find("RISC-V 64-bit"), std::string::npos);
+  const auto outside = write_file(make_elf(EM_RISCV, 0x1000, {{0x1000, {1, 2}, 2}}));
+  EXPECT_NE(error_of([&] { load_elf(bus_, outside, target_); }).find("do not fit"), std::string::npos);
+  const auto too_big = write_file(make_elf(EM_RISCV, 0x80000000, {{0x8000fff0, {1}, 0x100}}));
+  EXPECT_NE(error_of([&] { load_elf(bus_, too_big, target_); }).find("do not fit"), std::string::npos);
+  auto truncated_bytes = make_elf(EM_RISCV, 0x80000000, {{0x80000000, std::vector<std::uint8_t>(64, 7), 64}});
+  truncated_bytes.resize(truncated_bytes.size() - 10);
+  const auto truncated = write_file(truncated_bytes);
+  EXPECT_NE(error_of([&] { load_elf(bus_, truncated, target_); }).find("truncated"), std::string::npos);
+  const auto empty = write_file({});
+  EXPECT_NE(error_of([&] { load_raw(bus_, empty, 0x80000000); }).find("empty"), std::string::npos);
+}
+
+TEST_F(LoaderTest, RawBinaryAtBase) {
+  const auto path = write_file({0xaa, 0xbb});
+  EXPECT_FALSE(is_elf_file(path));
+  const LoadedImage img = load_raw(bus_, path, 0x80000010);
+  EXPECT_EQ(img.entry, 0x80000010u);
+  std::uint64_t v;
+  ASSERT_TRUE(bus_.read(0x80000010, 2, v));
+  EXPECT_EQ(v, 0xbbaau);
+  EXPECT_THROW(load_raw(bus_, path, 0x8000ffff), Error);
+}
+
+}  // namespace
+}  // namespace orrery

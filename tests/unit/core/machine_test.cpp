@@ -1,0 +1,120 @@
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <vector>
+
+#include "orrery/core/machine.hpp"
+
+namespace orrery {
+namespace {
+
+// A hart that "executes" one instruction per cycle and records what it saw,
+// so the scheduler can be tested without any ISA.
+class CountingHart : public Hart {
+ public:
+  CountingHart(unsigned id, Machine& m, std::vector<std::pair<unsigned, Tick>>* log) : Hart(id), m_(m), log_(log) {}
+  std::string_view isa_name() const override { return "counting"; }
+  void reset(Addr pc) override { pc_ = pc; }
+  Addr pc() const override { return pc_; }
+  std::uint64_t retired() const override { return n_; }
+  std::uint64_t cycles() const override { return n_; }
+  std::uint64_t interpret(std::uint64_t budget) override {
+    if (log_) log_->push_back({id(), m_.now()});
+    std::uint64_t done = 0;
+    while (done < budget && !yield_) {
+      ++n_;
+      ++done;
+      if (exit_at_ && n_ == exit_at_) m_.request_exit(7);
+      if (probe_at_ && n_ == probe_at_) probed_now_ = m_.now();
+    }
+    return done;
+  }
+  std::uint64_t exit_at_ = 0;
+  std::uint64_t probe_at_ = 0;
+  Tick probed_now_ = 0;
+
+ private:
+  Machine& m_;
+  std::vector<std::pair<unsigned, Tick>>* log_;
+  Addr pc_ = 0;
+  std::uint64_t n_ = 0;
+};
+
+TEST(Machine, RunsUntilInstructionLimit) {
+  Machine m;
+  m.add_hart(std::make_unique<CountingHart>(0, m, nullptr));
+  const RunOutcome out = m.run(12345);
+  EXPECT_EQ(out.reason, StopReason::InstructionLimit);
+  EXPECT_EQ(out.executed, 12345u);
+  EXPECT_EQ(m.retired(), 12345u);
+}
+
+TEST(Machine, GuestExitStopsAfterTheRequestingInstruction) {
+  Machine m;
+  auto& h = static_cast<CountingHart&>(m.add_hart(std::make_unique<CountingHart>(0, m, nullptr)));
+  h.exit_at_ = 777;
+  const RunOutcome out = m.run();
+  EXPECT_EQ(out.reason, StopReason::GuestExit);
+  EXPECT_EQ(out.exit_code, 7);
+  EXPECT_EQ(m.retired(), 777u);
+}
+
+TEST(Machine, HartsTakeTurnsInQuantaOfGuestTime) {
+  Machine m;
+  std::vector<std::pair<unsigned, Tick>> log;
+  m.add_hart(std::make_unique<CountingHart>(0, m, &log));
+  m.add_hart(std::make_unique<CountingHart>(1, m, &log));
+  m.set_quantum(100);
+  m.set_cycle_period(10);
+  m.run(400);
+  const std::vector<std::pair<unsigned, Tick>> want = {{0, 0}, {1, 0}, {0, 1000}, {1, 1000}};
+  EXPECT_EQ(log, want);
+  EXPECT_EQ(m.harts()[0]->retired(), 200u);
+  EXPECT_EQ(m.harts()[1]->retired(), 200u);
+}
+
+TEST(Machine, SlicesEndAtEventDeadlinesSoEventsFireOnTime) {
+  Machine m;
+  m.add_hart(std::make_unique<CountingHart>(0, m, nullptr));
+  m.set_cycle_period(1000);
+  std::vector<Tick> fired_at;
+  std::vector<std::uint64_t> retired_at;
+  m.events().schedule(2'500'000, [&](Tick now) {
+    fired_at.push_back(now);
+    retired_at.push_back(m.harts()[0]->retired());
+  });
+  m.run(100000);
+  ASSERT_EQ(fired_at.size(), 1u);
+  EXPECT_EQ(retired_at[0], 2500u) << "the event fires exactly at its guest time";
+  EXPECT_EQ(fired_at[0], 2'500'000u);
+}
+
+TEST(Machine, ResetRequestRunsTheHandler) {
+  Machine m;
+  auto& h = static_cast<CountingHart&>(m.add_hart(std::make_unique<CountingHart>(0, m, nullptr)));
+  int resets = 0;
+  m.set_reset_handler([&](Machine&) { ++resets; });
+  h.exit_at_ = 1u << 30;  // never
+  m.events().schedule(5000, [&](Tick) { m.request_reset(); });
+  m.run(100000);
+  EXPECT_EQ(resets, 1);
+}
+
+TEST(Machine, NowIncludesTheRunningHartsProgress) {
+  Machine m;
+  auto& h = static_cast<CountingHart&>(m.add_hart(std::make_unique<CountingHart>(0, m, nullptr)));
+  m.set_cycle_period(3);
+  m.set_quantum(1000);
+  h.probe_at_ = 1500;  // in the middle of the second slice
+  m.run(2000);
+  EXPECT_EQ(h.probed_now_, 1500u * 3);
+  EXPECT_EQ(m.now(), 2000u * 3);
+}
+
+TEST(Engine, UnknownEngineIsAnError) {
+  EXPECT_THROW(make_engine("jit"), Error);
+  EXPECT_EQ(make_engine("interp")->name(), "interp");
+}
+
+}  // namespace
+}  // namespace orrery

@@ -1,0 +1,77 @@
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "orrery/platforms/cli.hpp"
+
+namespace orrery {
+namespace {
+
+CliOptions parse(std::vector<const char*> args) {
+  args.insert(args.begin(), "orrery");
+  return parse_command_line(static_cast<int>(args.size()), args.data());
+}
+
+std::string error_of(std::vector<const char*> args) {
+  try {
+    parse(std::move(args));
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Cli, QemuSpellingsParse) {
+  const CliOptions o =
+      parse({"-M", "virt", "-m", "256M", "-bios", "none", "-kernel", "prog.elf", "-nographic", "-smp", "2"});
+  EXPECT_EQ(o.machine, "virt");
+  EXPECT_EQ(o.virt.ram_size, 256ull << 20);
+  EXPECT_EQ(o.virt.bios, "none");
+  EXPECT_EQ(o.virt.kernel, "prog.elf");
+  EXPECT_EQ(o.virt.harts, 2u);
+}
+
+TEST(Cli, OrreryFlagsParse) {
+  const CliOptions o = parse({"-kernel", "k", "--max-insns", "1000", "--trace", "t.log", "--engine", "interp",
+                              "--stats"});
+  EXPECT_EQ(o.max_insns, 1000u);
+  EXPECT_EQ(o.trace, "t.log");
+  EXPECT_EQ(o.engine, "interp");
+  EXPECT_TRUE(o.stats);
+}
+
+TEST(Cli, MemorySizes) {
+  EXPECT_EQ(parse_memory_size("128"), 128ull << 20);
+  EXPECT_EQ(parse_memory_size("512K"), 512ull << 10);
+  EXPECT_EQ(parse_memory_size("1G"), 1ull << 30);
+  EXPECT_EQ(parse_memory_size("2GiB"), 2ull << 30);
+  EXPECT_EQ(parse_memory_size("1t"), 1ull << 40);
+  EXPECT_THROW(parse_memory_size(""), Error);
+  EXPECT_THROW(parse_memory_size("G"), Error);
+  EXPECT_THROW(parse_memory_size("12Q"), Error);
+  EXPECT_THROW(parse_memory_size("0"), Error);
+  EXPECT_THROW(parse_memory_size("99999999999T"), Error);
+}
+
+TEST(Cli, BadInputGivesOneLineErrors) {
+  EXPECT_NE(error_of({"-kernel", "k", "--frobnicate"}).find("frobnicate"), std::string::npos);
+  EXPECT_NE(error_of({"-M", "sifive_u"}).find("unknown machine"), std::string::npos);
+  EXPECT_NE(error_of({"-smp", "0"}).find("-smp"), std::string::npos);
+  EXPECT_NE(error_of({"-smp", "two"}).find("-smp"), std::string::npos);
+  EXPECT_NE(error_of({"--engine", "jit"}).find("unknown engine"), std::string::npos);
+  EXPECT_NE(error_of({"-m", "lots"}).find("-m lots"), std::string::npos);
+  EXPECT_NE(error_of({"--max-insns", "many"}).find("max-insns"), std::string::npos);
+  EXPECT_NE(error_of({"-kernel"}).find("kernel"), std::string::npos);
+  // No prefix guessing: -m is memory, never --machine or --max-insns.
+  EXPECT_EQ(parse({"-m", "64"}).virt.ram_size, 64ull << 20);
+}
+
+TEST(Cli, HelpListsEveryFlag) {
+  const std::string help = usage_text();
+  for (const char* flag : {"--machine", "--memory", "--smp", "--bios", "--kernel", "--nographic", "--max-insns",
+                           "--trace", "--engine", "--stats", "--help", "--version"})
+    EXPECT_NE(help.find(flag), std::string::npos) << flag;
+}
+
+}  // namespace
+}  // namespace orrery
