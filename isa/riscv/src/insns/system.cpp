@@ -13,8 +13,10 @@ const InsnSpec kInsns[] = {
        const u64 cause = h.priv() == kPrivM ? kEcallM : h.priv() == kPrivS ? kEcallS : kEcallU;
        h.raise(cause, 0);
      }},
+    // mtval may be 0 or the pc for a breakpoint (privileged spec, "Machine
+    // Trap Value"); 0 matches QEMU, against which guest tests are recorded.
     {"ebreak", "000000000001 00000 000 00000 1110011", Imm::None, "",
-     [](RiscvHart& h, const Decoded&) { h.raise(kBreakpoint, h.cur_pc()); }},
+     [](RiscvHart& h, const Decoded&) { h.raise(kBreakpoint, 0); }},
     {"mret", "0011000 00010 00000 000 00000 1110011", Imm::None, "",
      [](RiscvHart& h, const Decoded& d) {
        if (h.priv() != kPrivM) return h.illegal(d);

@@ -1,0 +1,69 @@
+#!/bin/sh
+# Build the guest tests with the cross compiler and run them on QEMU, the
+# reference machine, outside CMake.  Used to validate the corpus itself.
+#
+#   ./run_qemu.sh [--record] [--no-icount] [name...]
+#
+# --record    write each program's UART output to expected/<name>.out
+# --no-icount run QEMU without -icount (minstret/mcycle are then host ticks,
+#             so the exact-minstret checks in zicsr fail and cpubound's
+#             "insns:" line differs)
+# Names default to all tests plus programs/cpubound.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+build=${BUILD_DIR:-/tmp/orrery-guest-build}
+cc=${RISCV_CC:-riscv64-linux-gnu-gcc}
+qemu=${QEMU:-qemu-system-riscv64}
+record=0
+icount="-icount shift=0"
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --record) record=1; shift ;;
+    --no-icount) icount=""; shift ;;
+    *) break ;;
+    esac
+done
+tests="$*"
+[ -n "$tests" ] || tests="rv64i_alu rv64i_mem rv64i_control rv64m rv64a rv64f rv64d rvc zicsr traps fencei cpubound"
+mkdir -p "$build"
+flags="-march=rv64gc -mabi=lp64d -mcmodel=medany -O2 -ffreestanding -nostdlib -nostartfiles -static \
+ -fno-pie -no-pie -fno-stack-protector -Wl,--build-id=none -Wl,--no-warn-rwx-segments -Wall -Wextra -Wno-unused-function \
+ -T $here/common/link.ld -I $here/common"
+fail=0
+for t in $tests; do
+    src=""
+    for f in "$here/$t.c" "$here/$t.S" "$here/programs/$t.c"; do
+        [ -f "$f" ] && src="$src $f"
+    done
+    [ -n "$src" ] || { echo "no source for $t"; fail=1; continue; }
+    # shellcheck disable=SC2086
+    if ! $cc $flags -o "$build/$t.elf" "$here/common/crt0.S" "$here/common/guest.c" $src; then
+        echo "$t: BUILD FAILED"; fail=1; continue
+    fi
+    set +e
+    # shellcheck disable=SC2086
+    timeout 60 $qemu -M virt -m 128M -bios none -nographic $icount \
+        -kernel "$build/$t.elf" > "$build/$t.out" 2> "$build/$t.err"
+    rc=$?
+    set -e
+    status="exit $rc"
+    if [ $record = 1 ]; then
+        if [ $rc = 0 ]; then
+            cp "$build/$t.out" "$here/expected/$t.out"
+            status="$status, recorded"
+        else
+            status="$status, NOT recorded"
+        fi
+    elif [ -f "$here/expected/$t.out" ]; then
+        if cmp -s "$build/$t.out" "$here/expected/$t.out"; then
+            status="$status, output matches"
+        else
+            status="$status, OUTPUT DIFFERS"
+            diff "$here/expected/$t.out" "$build/$t.out" | head -20
+            fail=1
+        fi
+    fi
+    [ $rc = 0 ] || fail=1
+    echo "$t: $status ($(tail -n 1 "$build/$t.out"))"
+done
+exit $fail
