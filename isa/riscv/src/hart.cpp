@@ -104,13 +104,24 @@ bool RiscvHart::fetch_slow(std::uint32_t& raw) {
   return true;
 }
 
+// No translation yet: va is the physical address. Misaligned accesses are
+// performed when they fall in RAM (the spec allows hardware to handle them);
+// a misaligned MMIO access is an access fault, which the spec also permits
+// for regions that cannot be accessed misaligned. A failed access has no
+// side effects: the bus performs it whole or not at all.
+
+Addr RiscvHart::faulting_portion(Addr va, unsigned size) const {
+  // An access that starts inside a region and runs past its end faults on
+  // the part beyond it; mtval holds that part's address (privileged spec,
+  // "Machine Trap Value Register").
+  const BusRegion* r = bus_.find(va);
+  if (r && !r->contains(va, size)) return r->base + r->size;
+  return va;
+}
+
 bool RiscvHart::load_slow(Addr va, unsigned size, std::uint64_t& value) {
-  // No translation yet: va is the physical address. Misaligned accesses are
-  // performed when they fall in RAM (the spec allows hardware to handle
-  // them); a misaligned MMIO access is an access fault, which the spec also
-  // permits for regions that cannot be accessed misaligned.
   if (!bus_.read(va, size, value)) {
-    raise(kLoadAccessFault, va);
+    raise(kLoadAccessFault, faulting_portion(va, size));
     return false;
   }
   return true;
@@ -118,7 +129,7 @@ bool RiscvHart::load_slow(Addr va, unsigned size, std::uint64_t& value) {
 
 bool RiscvHart::store_slow(Addr va, unsigned size, std::uint64_t value) {
   if (!bus_.write(va, size, value)) {
-    raise(kStoreAccessFault, va);
+    raise(kStoreAccessFault, faulting_portion(va, size));
     return false;
   }
   return true;

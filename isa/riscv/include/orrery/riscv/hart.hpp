@@ -153,6 +153,7 @@ class RiscvHart final : public Hart {
   bool fetch_slow(std::uint32_t& raw);
   bool load_slow(Addr va, unsigned size, std::uint64_t& value);
   bool store_slow(Addr va, unsigned size, std::uint64_t value);
+  Addr faulting_portion(Addr va, unsigned size) const;
   void trace_commit(const Decoded& d, std::uint64_t pc);
   void take_interrupt_if_pending();
 

@@ -1,0 +1,31 @@
+#!/bin/sh
+# Run a guest program on Orrery and on qemu-system-riscv64 (TCG), alternating,
+# N times each, and print a markdown table of median wall times and MIPS.
+# Instruction counts come from Orrery's --stats, so MIPS is honest for both.
+# Usage: benchmarks/compare_qemu.sh [ELF] [RUNS]
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+elf=${1:-$root/build/release/tests/guest/riscv/cpubound.elf}
+runs=${2:-5}
+orrery=$root/build/release/platforms/orrery
+command -v qemu-system-riscv64 >/dev/null || { echo "qemu-system-riscv64 not found (apt-get install qemu-system-misc)" >&2; exit 1; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+now() { date +%s.%N; }
+insns=$("$orrery" -kernel "$elf" --stats 2>&1 >/dev/null | sed -n 's/^orrery: instructions retired: //p')
+i=0
+while [ "$i" -lt "$runs" ]; do
+  t0=$(now); "$orrery" -M virt -m 128M -bios none -nographic -kernel "$elf" >/dev/null; t1=$(now)
+  awk -v a="$t0" -v b="$t1" "BEGIN { print b - a }" >>"$tmp/orrery"
+  t0=$(now); qemu-system-riscv64 -M virt -m 128M -bios none -nographic -kernel "$elf" >/dev/null; t1=$(now)
+  awk -v a="$t0" -v b="$t1" "BEGIN { print b - a }" >>"$tmp/qemu"
+  i=$((i + 1))
+done
+median() { sort -n "$1" | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+mo=$(median "$tmp/orrery")
+mq=$(median "$tmp/qemu")
+echo "| workload | instructions | Orrery interp (s) | QEMU TCG (s) | Orrery MIPS | QEMU MIPS | Orrery / QEMU speed |"
+echo "|---|---|---|---|---|---|---|"
+awk -v n="$insns" -v o="$mo" -v q="$mq" -v w="$(basename "$elf" .elf)" \
+  'BEGIN { printf "| %s | %d | %.2f | %.2f | %.0f | %.0f | %.2f |\n", w, n, o, q, n/o/1e6, n/q/1e6, q/o }'
