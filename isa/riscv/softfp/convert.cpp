@@ -68,8 +68,9 @@ uint64_t toInt(typename F::Bits a, IntTarget target, Env& env) {
   }
 
   if (negative ? mag > maxNegMag : mag > maxPos) return invalid(negative);
-  // In range; for an unsigned target a negative input only gets here if it
-  // rounded to 0, which is just inexact (table footnote in the spec).
+  // In range.  The F chapter makes a conversion invalid only when "the
+  // rounded result is not representable in the destination format", so a
+  // negative input that rounds to 0 for an unsigned target is merely inexact.
   if (inexact) env.flags |= kNX;
   return toRegister(negative ? uint64_t(0) - mag : mag);
 }

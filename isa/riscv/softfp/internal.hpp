@@ -10,7 +10,7 @@
 
 namespace orrery::riscv::softfp::detail {
 
-using u128 = unsigned __int128;
+__extension__ typedef unsigned __int128 u128;  // GCC/Clang extension, fine under -Wpedantic
 
 // IEEE 754-2008 §3.4 binary interchange format parameters.
 template <typename BitsT, int ExpBits, int FracBits>

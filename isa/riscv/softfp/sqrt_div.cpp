@@ -57,24 +57,64 @@ typename F::Bits div(typename F::Bits a, typename F::Bits b, Env& env) {
   return roundPack<F>(negative, lsbExp, q | uint64_t(remainder), env);
 }
 
-// floor(sqrt(n)) by the binary digit-by-digit method; `inexact` reports a
-// non-zero remainder.
-template <class T>
-uint64_t isqrt(T n, bool& inexact) {
-  T root = 0;
-  T bit = T(1) << (sizeof(T) * 8 - 2);  // highest power of four in T
+// ---- integer square root --------------------------------------------------
+// floor(sqrt(n)) is computed by integer Newton iteration x' = (x + n/x) / 2
+// from a table seed.  For any positive x, floor((x + floor(n/x)) / 2) >=
+// floor(sqrt(n)) (AM-GM), so after one step the estimate can only be too
+// large, and a short decrementing loop makes it exact whatever the seed
+// quality; the seed and step count only decide how short that loop is.
+
+// Digit-by-digit floor(sqrt(n)); used at compile time to build the seeds.
+constexpr uint64_t isqrtBitwise(u128 n) {
+  u128 root = 0, bit = u128(1) << 126;
   while (bit > n) bit >>= 2;
-  while (bit != 0) {
+  for (; bit != 0; bit >>= 2) {
     if (n >= root + bit) {
       n -= root + bit;
       root = (root >> 1) + bit;
     } else {
       root >>= 1;
     }
-    bit >>= 2;
   }
-  inexact = n != 0;
   return uint64_t(root);
+}
+
+// kRootSeed[i] ~ sqrt((i + 65) * 2^56): an estimate of sqrt(m) for every m in
+// [(i + 64) * 2^56, (i + 65) * 2^56), good to about 7 bits.
+struct RootSeeds {
+  uint32_t v[192];
+};
+constexpr RootSeeds makeRootSeeds() {
+  RootSeeds t{};
+  for (int i = 0; i < 192; ++i) {
+    const uint64_t r = isqrtBitwise(u128(i + 65) << 56);
+    t.v[i] = r > 0xffffffffu ? 0xffffffffu : uint32_t(r);
+  }
+  return t;
+}
+constexpr RootSeeds kRootSeed = makeRootSeeds();
+
+// floor(sqrt(n)) for 64-bit n != 0.
+inline uint64_t isqrt64(uint64_t n) {
+  const int shift = __builtin_clzll(n) & ~1;  // even, so sqrt scales by 2^(shift/2)
+  const uint64_t m = n << shift;               // m >= 2^62
+  uint64_t x = kRootSeed.v[(m >> 56) - 64];    // >= 2^31
+  x = (x + m / x) >> 1;                        // ~15 bits
+  x = (x + m / x) >> 1;                        // ~31 bits, now >= floor(sqrt(m))
+  while (u128(x) * x > m) --x;
+  return x >> (shift / 2);  // floor(floor(sqrt(m)) / k) == floor(sqrt(m) / k)
+}
+
+// floor(sqrt(n)) for n in [2^124, 2^126), plus whether n is not a square.
+inline uint64_t isqrt128(u128 n, bool& inexact) {
+  // sqrt of the high half gives 31 correct bits; (hi + 1) * 2^32 is within a
+  // relative 2^-30 of sqrt(n), so one Newton step leaves an error of at most
+  // a few units.
+  uint64_t x = (isqrt64(uint64_t(n >> 64)) + 1) << 32;
+  x = uint64_t((u128(x) + n / x) >> 1);
+  while (u128(x) * x > n) --x;
+  inexact = u128(x) * x != n;
+  return x;
 }
 
 template <class F>
@@ -104,10 +144,12 @@ typename F::Bits sqrt(typename F::Bits a, Env& env) {
   int S;
   if constexpr (F::kPrecision <= 32) {
     S = 38;
-    root = isqrt<uint64_t>(x.sig << S, inexact);
+    const uint64_t n = x.sig << S;
+    root = isqrt64(n);
+    inexact = root * root != n;
   } else {
     S = 72;
-    root = isqrt<u128>(u128(x.sig) << S, inexact);
+    root = isqrt128(u128(x.sig) << S, inexact);
   }
   return roundPack<F>(false, (t - S) / 2, root | uint64_t(inexact), env);
 }

@@ -110,9 +110,8 @@ TEST_F(LoaderTest, ClearErrors) {
   EXPECT_NE(error_of([&] { load_elf(bus_, outside, target_); }).find("do not fit"), std::string::npos);
   const auto too_big = write_file(make_elf(EM_RISCV, 0x80000000, {{0x8000fff0, {1}, 0x100}}));
   EXPECT_NE(error_of([&] { load_elf(bus_, too_big, target_); }).find("do not fit"), std::string::npos);
-  auto truncated_bytes = make_elf(EM_RISCV, 0x80000000, {{0x80000000, std::vector<std::uint8_t>(64, 7), 64}});
-  truncated_bytes.resize(truncated_bytes.size() - 10);
-  const auto truncated = write_file(truncated_bytes);
+  const auto whole = make_elf(EM_RISCV, 0x80000000, {{0x80000000, std::vector<std::uint8_t>(64, 7), 64}});
+  const auto truncated = write_file(std::vector<std::uint8_t>(whole.begin(), whole.end() - 10));
   EXPECT_NE(error_of([&] { load_elf(bus_, truncated, target_); }).find("truncated"), std::string::npos);
   const auto empty = write_file({});
   EXPECT_NE(error_of([&] { load_raw(bus_, empty, 0x80000000); }).find("empty"), std::string::npos);
