@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
 #include <iterator>
@@ -15,12 +16,23 @@
 namespace orrery {
 namespace {
 
+void check_openable(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw Error(fmt::format("'{}' is a directory, not an image file", path));
+}
+
 std::vector<std::uint8_t> read_file(const std::string& path) {
+  check_openable(path);
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(fmt::format("cannot open '{}': {}", path, std::strerror(errno)));
-  std::vector<std::uint8_t> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) throw Error(fmt::format("cannot read '{}'", path));
-  return data;
+  try {
+    std::vector<std::uint8_t> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad()) throw Error(fmt::format("cannot read '{}'", path));
+    return data;
+  } catch (const std::ios_base::failure& e) {
+    // libstdc++ reports read errors (EIO, EISDIR) by throwing from the buffer.
+    throw Error(fmt::format("cannot read '{}': {}", path, e.what()));
+  }
 }
 
 // RAII for libelf's handle over an in-memory copy of the file.
@@ -34,6 +46,7 @@ struct ElfHandle {
 }  // namespace
 
 bool is_elf_file(const std::string& path) {
+  check_openable(path);
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(fmt::format("cannot open '{}': {}", path, std::strerror(errno)));
   char magic[SELFMAG] = {};

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <iostream>
 #include <memory>
+#include <new>
 
 #include "orrery/core/machine.hpp"
 #include "orrery/core/trace.hpp"
@@ -72,6 +73,9 @@ int main(int argc, char** argv) {
     return run(options);
   } catch (const orrery::Error& e) {
     std::cerr << "orrery: error: " << e.what() << "\n";
+    return kExitError;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "orrery: error: out of host memory\n";
     return kExitError;
   }
 }

@@ -40,6 +40,8 @@ expect bad-engine 2 "unknown engine" -- --engine jit -kernel "$count_elf"
 expect no-kernel 1 "nothing to run" -- -M virt
 expect missing-file 1 "cannot open" -- -kernel "$tmp/nope.elf"
 expect empty-file 1 "is empty" -- -kernel "$tmp/empty.bin"
+expect directory 1 "is a directory" -- -kernel "$tmp"
+expect bad-bios 1 "cannot open" -- -bios "$tmp/nope.bin" -kernel "$count_elf"
 expect truncated-elf 1 "truncated\|corrupt\|not an ELF" -- -kernel "$tmp/trunc.elf"
 expect tiny-ram 1 "between 1 MiB" -- -m 1K -kernel "$count_elf"
 expect huge-smp 1 "1 to 64 harts" -- -smp 1000 -kernel "$count_elf"
