@@ -65,7 +65,10 @@ RunOutcome Machine::run(std::uint64_t max_instructions) {
       const std::uint64_t left = max_instructions - executed;
       budget = std::min(budget, (left + harts_.size() - 1) / harts_.size());
     }
+    bool all_idle = true;
     for (auto& h : harts_) {
+      if (h->idle()) continue;
+      all_idle = false;
       running_ = h.get();
       running_start_cycles_ = h->cycles();
       h->clear_yield();
@@ -73,11 +76,21 @@ RunOutcome Machine::run(std::uint64_t max_instructions) {
       running_ = nullptr;
       if (exit_requested_ || reset_requested_) break;
     }
-    slice_start_ += budget * cycle_period_;
+    if (all_idle) {
+      // Every hart waits for an interrupt: nothing happens until the next
+      // event, so guest time jumps there.
+      if (deadline == EventQueue::kNever) {
+        out.reason = StopReason::Deadlock;
+        break;
+      }
+      slice_start_ = std::max(slice_start_, deadline);
+    } else {
+      slice_start_ += budget * cycle_period_;
+    }
     events_.run_due(slice_start_);
     if (reset_requested_) do_reset();
   }
-  if (exit_requested_) {
+  if (exit_requested_ && out.reason != StopReason::Deadlock) {
     out.reason = StopReason::GuestExit;
     out.exit_code = exit_code_;
   }

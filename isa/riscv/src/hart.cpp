@@ -166,6 +166,15 @@ void RiscvHart::raise(std::uint64_t cause, std::uint64_t tval) {
   }
 }
 
+void RiscvHart::set_interrupt_line(unsigned line, bool level) {
+  if (line >= 64) return;
+  const std::uint64_t bit = 1ull << line;
+  mip_ = level ? (mip_ | bit) : (mip_ & ~bit);
+  // WFI ends when any interrupt is pending and enabled, whatever the global
+  // enables say (privileged spec, "Wait for Interrupt").
+  if (mip_ & mie_) idle_ = false;
+}
+
 void RiscvHart::take_interrupt_if_pending() {
   // M-level interrupts are taken in M-mode when mstatus.MIE is set, or at
   // any time from a lower privilege. Priority order: MEI, MSI, MTI.

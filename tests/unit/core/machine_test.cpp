@@ -18,6 +18,7 @@ class CountingHart : public Hart {
   Addr pc() const override { return pc_; }
   std::uint64_t retired() const override { return n_; }
   std::uint64_t cycles() const override { return n_; }
+  void set_interrupt_line(unsigned, bool) override {}
   std::uint64_t interpret(std::uint64_t budget) override {
     if (log_) log_->push_back({id(), m_.now()});
     std::uint64_t done = 0;

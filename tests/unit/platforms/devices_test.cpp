@@ -66,6 +66,7 @@ class ExitHart : public Hart {
   Addr pc() const override { return 0; }
   std::uint64_t retired() const override { return n_; }
   std::uint64_t cycles() const override { return n_; }
+  void set_interrupt_line(unsigned, bool) override {}
   std::uint64_t interpret(std::uint64_t budget) override {
     std::uint64_t done = 0;
     while (done < budget && !yield_) {

@@ -35,6 +35,17 @@ class Hart {
   // Returns the number executed.
   virtual std::uint64_t interpret(std::uint64_t budget) = 0;
 
+  // Level-sensitive interrupt inputs driven by interrupt controllers and
+  // timers, numbered by the ISA (RISC-V: the mip bit, e.g. 3 MSIP, 7 MTIP,
+  // 9 SEIP, 11 MEIP). A line that makes an enabled interrupt pending wakes
+  // an idle hart.
+  virtual void set_interrupt_line(unsigned line, bool level) = 0;
+
+  // True while the hart waits for an interrupt (WFI) and executes nothing;
+  // the machine skips idle harts and lets time jump to the next event when
+  // every hart is idle.
+  bool idle() const { return idle_; }
+
   // Ask the hart to leave its execution loop after the current instruction
   // (a device requested exit or reset, or an event needs servicing).
   void request_yield() { yield_ = true; }
@@ -47,6 +58,7 @@ class Hart {
  protected:
   TraceWriter* trace_ = nullptr;
   bool yield_ = false;
+  bool idle_ = false;
 
  private:
   unsigned id_;

@@ -11,7 +11,7 @@
 
 namespace orrery {
 
-enum class StopReason { GuestExit, InstructionLimit };
+enum class StopReason { GuestExit, InstructionLimit, Deadlock };
 
 struct RunOutcome {
   StopReason reason = StopReason::GuestExit;

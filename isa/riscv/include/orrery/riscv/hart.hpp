@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <string_view>
 #include <type_traits>
 
@@ -21,6 +22,7 @@ struct HartConfig {
   std::uint64_t marchid = 0;
   std::uint64_t mimpid = 0;
   bool multi_hart = false;  // other harts exist: reservations do not survive a slice
+  std::uint64_t timebase_hz = 10'000'000;  // mtime frequency (QEMU virt: 10 MHz)
 };
 
 // One RV64IMAFDC hart: architectural state, the memory access paths, trap
@@ -36,6 +38,11 @@ class RiscvHart final : public Hart {
   std::uint64_t retired() const override { return instret_; }
   std::uint64_t cycles() const override { return cycles_; }
   std::uint64_t interpret(std::uint64_t budget) override;
+  void set_interrupt_line(unsigned line, bool level) override;
+
+  // Where the time CSR (and Sstc's comparison) reads mtime from: the
+  // platform's CLINT. Until one is set, time reads as 0.
+  void set_time_source(std::function<std::uint64_t()> mtime) { mtime_ = std::move(mtime); }
 
   // ---- integer and FP registers ----
   std::uint64_t x(unsigned r) const { return x_[r]; }
@@ -176,6 +183,7 @@ class RiscvHart final : public Hart {
   std::uint64_t ram_size_ = 0;
 
   DecodeCache decode_cache_;
+  std::function<std::uint64_t()> mtime_;
 };
 
 }  // namespace orrery::riscv
