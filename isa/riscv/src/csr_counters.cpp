@@ -50,12 +50,22 @@ void write_inhibit(RiscvHart& h, u64 v) {
 }
 u64 read_zero(const RiscvHart&) { return 0; }
 
+// The unprivileged counters are visible below M only where mcounteren (for
+// S) and also scounteren (for U) set the counter's bit.
+bool counter_accessible(const RiscvHart& h, std::uint16_t number) {
+  const unsigned bit = number & 31;
+  if (h.priv() == kPrivM) return true;
+  if (!((h.mcounteren_ >> bit) & 1)) return false;
+  return h.priv() == kPrivS || ((h.scounteren_ >> bit) & 1);
+}
+
 std::vector<CsrSpec> build() {
   std::vector<CsrSpec> v = {
       {csr::mcycle, "mcycle", read_cycle, write_cycle},
       {csr::minstret, "minstret", read_instret, write_instret},
-      {csr::cycle, "cycle", read_cycle, nullptr},
-      {csr::instret, "instret", read_instret, nullptr},
+      {csr::cycle, "cycle", read_cycle, nullptr, counter_accessible},
+      {csr::time, "time", [](const RiscvHart& h) { return h.read_time(); }, nullptr, counter_accessible},
+      {csr::instret, "instret", read_instret, nullptr, counter_accessible},
       {csr::mcountinhibit, "mcountinhibit", [](const RiscvHart& h) -> u64 { return h.counters_.inhibit; },
        write_inhibit},
   };
@@ -67,7 +77,7 @@ std::vector<CsrSpec> build() {
     n[2] = "hpmcounter" + std::to_string(i);
     v.push_back({static_cast<std::uint16_t>(csr::mcycle + i), n[0], read_zero, nullptr});
     v.push_back({static_cast<std::uint16_t>(0x320 + i), n[1], read_zero, nullptr});
-    v.push_back({static_cast<std::uint16_t>(csr::cycle + i), n[2], read_zero, nullptr});
+    v.push_back({static_cast<std::uint16_t>(csr::cycle + i), n[2], read_zero, nullptr, counter_accessible});
   }
   return v;
 }

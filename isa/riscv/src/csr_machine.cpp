@@ -1,7 +1,4 @@
-// Machine-level CSRs of an M-mode-only RV64 hart (privileged spec,
-// "Machine-Level CSRs"). Only the fields such a hart has are writable: with
-// no lower privilege modes, MPP is hardwired to M and MPRV/TW/SUM/MXR are
-// read-only zero.
+// Machine-level CSRs (privileged spec, "Machine-Level CSRs").
 #include "orrery/riscv/csr.hpp"
 #include "orrery/riscv/hart.hpp"
 
@@ -10,10 +7,17 @@ namespace {
 
 using u64 = std::uint64_t;
 
-constexpr u64 kMstatusWritable = mstatus::MIE | mstatus::MPIE | mstatus::FS;
-// Interrupt-enable bits for the M-level software, timer and external
-// interrupts (MSIE, MTIE, MEIE).
-constexpr u64 kMieWritable = (1u << 3) | (1u << 7) | (1u << 11);
+constexpr u64 kMstatusWritable = mstatus::SIE | mstatus::MIE | mstatus::SPIE | mstatus::MPIE | mstatus::SPP |
+                                 mstatus::MPP | mstatus::FS | mstatus::MPRV | mstatus::SUM | mstatus::MXR |
+                                 mstatus::TVM | mstatus::TW | mstatus::TSR;
+// Interrupts: SSI, MSI, STI, MTI, SEI, MEI.
+constexpr u64 kMieWritable = irq_bit(kIrqSSI) | irq_bit(kIrqMSI) | irq_bit(kIrqSTI) | irq_bit(kIrqMTI) |
+                             irq_bit(kIrqSEI) | irq_bit(kIrqMEI);
+// S-level interrupts may be delegated; M-level ones may not.
+constexpr u64 kMidelegWritable = irq_bit(kIrqSSI) | irq_bit(kIrqSTI) | irq_bit(kIrqSEI);
+// Every exception except ECALL from M (11), which cannot be delegated, and
+// the reserved codes.
+constexpr u64 kMedelegWritable = 0xb3ff;
 
 u64 read_mstatus(const RiscvHart& h) {
   u64 v = h.mstatus_ & ~mstatus::SD;
@@ -21,21 +25,49 @@ u64 read_mstatus(const RiscvHart& h) {
   return v;
 }
 void write_mstatus(RiscvHart& h, u64 v) {
-  h.mstatus_ = (h.mstatus_ & ~kMstatusWritable) | (v & kMstatusWritable);
+  // MPP is WARL over the implemented modes; 2 (reserved) keeps the old value.
+  if (((v & mstatus::MPP) >> mstatus::MPP_SHIFT) == 2) v = (v & ~mstatus::MPP) | (h.mstatus_ & mstatus::MPP);
+  const u64 old = h.mstatus_;
+  h.mstatus_ = (old & ~kMstatusWritable) | (v & kMstatusWritable);
   h.mstatus_ = read_mstatus(h);
+  // MXR changes what every cached page may read; SUM, MPRV and MPP only
+  // select which TLB is used.
+  if ((old ^ h.mstatus_) & mstatus::MXR) h.flush_tlbs();
+  h.update_tlb_indices();
 }
 
 const CsrSpec kCsrs[] = {
     {csr::mstatus, "mstatus", read_mstatus, write_mstatus},
     // misa is WARL; this hart's extensions cannot be switched off.
     {csr::misa, "misa", [](const RiscvHart& h) { return h.misa_; }, nullptr},
+    {0x302, "medeleg", [](const RiscvHart& h) { return h.medeleg_; },
+     [](RiscvHart& h, u64 v) { h.medeleg_ = v & kMedelegWritable; }},
+    {0x303, "mideleg", [](const RiscvHart& h) { return h.mideleg_; },
+     [](RiscvHart& h, u64 v) { h.mideleg_ = v & kMidelegWritable; }},
     {csr::mie, "mie", [](const RiscvHart& h) { return h.mie_; },
-     [](RiscvHart& h, u64 v) { h.mie_ = v & kMieWritable; }},
-    // mip's M-level bits are driven by interrupt controllers, read-only here.
-    {csr::mip, "mip", [](const RiscvHart& h) { return h.mip_; }, nullptr},
+     [](RiscvHart& h, u64 v) {
+       h.mie_ = v & kMieWritable;
+       h.update_mip();
+     }},
+    // M-level bits come from the CLINT/PLIC; SSIP, STIP (unless Sstc drives
+    // it) and SEIP are writable here (privileged spec, "mip and mie").
+    {csr::mip, "mip", [](const RiscvHart& h) { return h.mip_; },
+     [](RiscvHart& h, u64 v) {
+       u64 writable = irq_bit(kIrqSSI) | irq_bit(kIrqSEI);
+       if (!(h.menvcfg_ & menvcfg::STCE)) writable |= irq_bit(kIrqSTI);
+       h.mip_sw_ = (h.mip_sw_ & ~writable) | (v & writable);
+       h.update_mip();
+     }},
     // MODE 0 (direct) or 1 (vectored); bit 1 of the field is reserved.
     {csr::mtvec, "mtvec", [](const RiscvHart& h) { return h.mtvec_; },
      [](RiscvHart& h, u64 v) { h.mtvec_ = v & ~u64{2}; }},
+    {0x306, "mcounteren", [](const RiscvHart& h) -> u64 { return h.mcounteren_; },
+     [](RiscvHart& h, u64 v) { h.mcounteren_ = static_cast<std::uint32_t>(v); }},
+    {0x30A, "menvcfg", [](const RiscvHart& h) { return h.menvcfg_; },
+     [](RiscvHart& h, u64 v) {
+       h.menvcfg_ = v & (menvcfg::FIOM | menvcfg::STCE);
+       h.update_stimecmp();
+     }},
     {csr::mscratch, "mscratch", [](const RiscvHart& h) { return h.mscratch_; },
      [](RiscvHart& h, u64 v) { h.mscratch_ = v; }},
     // With C, only bit 0 of mepc is always zero (IALIGN = 16).

@@ -1,5 +1,5 @@
-// Privileged instructions available to an M-mode-only hart (privileged
-// spec, "Machine-Mode Privileged Instructions") and Zifencei.
+// Privileged instructions (privileged spec, "Machine-Mode Privileged
+// Instructions", "Supervisor Instructions") and Zifencei.
 #include "common.hpp"
 
 namespace orrery::riscv {
@@ -22,7 +22,10 @@ const InsnSpec kInsns[] = {
        if (h.priv() != kPrivM) return h.illegal(d);
        h.mret();
      }},
-    {"wfi", "0001000 00101 00000 000 00000 1110011", Imm::None, "", [](RiscvHart& h, const Decoded&) { h.wfi(); }},
+    {"sret", "0001000 00010 00000 000 00000 1110011", Imm::None, "", [](RiscvHart& h, const Decoded& d) { h.sret(d); }},
+    {"wfi", "0001000 00101 00000 000 00000 1110011", Imm::None, "", [](RiscvHart& h, const Decoded& d) { h.wfi(d); }},
+    {"sfence.vma", "0001001 ..... ..... 000 00000 1110011", Imm::None, "rs1,rs2",
+     [](RiscvHart& h, const Decoded& d) { h.sfence_vma(d); }},
     // Decoded instructions are cached by their bits, and every fetch reads
     // memory, so stores to code are seen at once: FENCE.I has nothing to
     // flush. The spec allows stronger-than-required coherence.

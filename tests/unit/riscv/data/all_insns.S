@@ -64,6 +64,9 @@ fwd:
         ecall
         ebreak
         mret
+        sret
+        sfence.vma a0, a1
+        sfence.vma
         wfi
         mul     a0, a1, a2
         mulh    a3, a4, a5

@@ -20,7 +20,7 @@ struct CsrSpec {
   // nullptr for read-only registers whose number does not already say so.
   void (*write)(RiscvHart&, std::uint64_t);
   // Extra access condition beyond privilege (e.g. mstatus.FS != Off).
-  bool (*accessible)(const RiscvHart&) = nullptr;
+  bool (*accessible)(const RiscvHart&, std::uint16_t number) = nullptr;
 };
 
 // CSR numbers used across files.
@@ -37,6 +37,8 @@ constexpr std::uint16_t mvendorid = 0xF11, marchid = 0xF12, mimpid = 0xF13, mhar
 std::span<const CsrSpec> machine_csrs();
 std::span<const CsrSpec> fp_csrs();
 std::span<const CsrSpec> counter_csrs();
+std::span<const CsrSpec> supervisor_csrs();
+std::span<const CsrSpec> pmp_csrs();
 
 // The table of all CSRs this hart implements.
 const CsrSpec* find_csr(std::uint16_t number);

@@ -31,12 +31,31 @@ constexpr std::uint64_t SIE = 1ull << 1;
 constexpr std::uint64_t MIE = 1ull << 3;
 constexpr std::uint64_t SPIE = 1ull << 5;
 constexpr std::uint64_t MPIE = 1ull << 7;
+constexpr std::uint64_t SPP = 1ull << 8;
 constexpr unsigned MPP_SHIFT = 11;
 constexpr std::uint64_t MPP = 3ull << MPP_SHIFT;
 constexpr unsigned FS_SHIFT = 13;
 constexpr std::uint64_t FS = 3ull << FS_SHIFT;
+constexpr std::uint64_t MPRV = 1ull << 17;
+constexpr std::uint64_t SUM = 1ull << 18;
+constexpr std::uint64_t MXR = 1ull << 19;
+constexpr std::uint64_t TVM = 1ull << 20;
+constexpr std::uint64_t TW = 1ull << 21;
+constexpr std::uint64_t TSR = 1ull << 22;
+constexpr std::uint64_t UXL = 3ull << 32;
+constexpr std::uint64_t SXL = 3ull << 34;
 constexpr std::uint64_t SD = 1ull << 63;
 }  // namespace mstatus
+
+// Interrupt numbers (bits of mip/mie; privileged spec, "Machine Interrupt
+// Registers").
+enum Irq : unsigned { kIrqSSI = 1, kIrqMSI = 3, kIrqSTI = 5, kIrqMTI = 7, kIrqSEI = 9, kIrqMEI = 11 };
+constexpr std::uint64_t irq_bit(Irq irq) { return 1ull << irq; }
+
+namespace menvcfg {
+constexpr std::uint64_t FIOM = 1ull << 0;
+constexpr std::uint64_t STCE = 1ull << 63;  // Sstc: stimecmp enabled below M
+}  // namespace menvcfg
 
 // misa extension bits.
 constexpr std::uint64_t misa_ext(char letter) { return 1ull << (letter - 'A'); }

@@ -7,6 +7,7 @@
 
 #include "orrery/core/bus.hpp"
 #include "orrery/core/hart.hpp"
+#include "orrery/mmu/soft_tlb.hpp"
 #include "orrery/riscv/csr.hpp"
 #include "orrery/riscv/decode.hpp"
 #include "orrery/riscv/encoding.hpp"
@@ -32,7 +33,8 @@ class RiscvHart final : public Hart {
  public:
   RiscvHart(unsigned id, Machine& machine, HartConfig config = {});
 
-  std::string_view isa_name() const override { return "rv64imafdc_zicsr_zifencei"; }
+  // The riscv,isa string of the device tree.
+  std::string_view isa_name() const override { return "rv64imafdc_zicntr_zicsr_zifencei_zihintpause_zihpm_sstc"; }
   void reset(Addr pc) override;
   Addr pc() const override { return pc_; }
   std::uint64_t retired() const override { return instret_; }
@@ -66,11 +68,14 @@ class RiscvHart final : public Hart {
   void set_next_pc(std::uint64_t npc) { npc_ = npc; }
 
   // ---- memory: return false after raising the architected exception ----
+  // Loads and stores translate with the effective privilege (MPRV), hit the
+  // software TLB for the common case and otherwise take the slow path
+  // (page-table walk, PMP, bus). Misaligned accesses are performed, also
+  // across pages (the spec permits hardware to handle them).
   template <class T>
   bool load(Addr va, T& out) {
-    const Addr off = va - ram_base_;
-    if (off <= ram_size_ - sizeof(T)) [[likely]] {
-      std::memcpy(&out, ram_ + off, sizeof(T));
+    if (const std::uint8_t* p = data_tlb().template lookup<mmu::Access::Read>(va, sizeof(T))) [[likely]] {
+      std::memcpy(&out, p, sizeof(T));
       return true;
     }
     std::uint64_t v;
@@ -80,16 +85,16 @@ class RiscvHart final : public Hart {
   }
   template <class T>
   bool store(Addr va, T value) {
-    const Addr off = va - ram_base_;
-    if (off <= ram_size_ - sizeof(T)) [[likely]] {
-      std::memcpy(ram_ + off, &value, sizeof(T));
+    if (std::uint8_t* p = data_tlb().template lookup<mmu::Access::Write>(va, sizeof(T))) [[likely]] {
+      std::memcpy(p, &value, sizeof(T));
       return true;
     }
     return store_slow(va, sizeof(T), static_cast<std::uint64_t>(value));
   }
   // Host pointer for an atomic memory operation. AMOs and LR/SC must be
   // naturally aligned (misaligned: address-misaligned exception) and must hit
-  // RAM (anything else: access fault), as the "A" chapter permits.
+  // RAM (anything else: access fault), as the "A" chapter permits. AMOs need
+  // write permission even for LR (checked as a load) .
   std::uint8_t* amo_ptr(Addr va, unsigned size, bool is_load_reserved);
 
   // LR/SC reservation (one reservation set per hart).
@@ -124,9 +129,9 @@ class RiscvHart final : public Hart {
   void raise(std::uint64_t cause, std::uint64_t tval);
   void illegal(const Decoded& d) { raise(kIllegalInsn, d.raw); }
   void mret();
-  // No interrupt source can wake a hart yet (no CLINT/PLIC), so WFI retires
-  // as a NOP, which the privileged spec explicitly permits.
-  void wfi() {}
+  void sret(const Decoded& d);
+  void wfi(const Decoded& d);
+  void sfence_vma(const Decoded& d);
 
   // ---- CSRs ----
   // The checks every CSR instruction makes before touching the register: it
@@ -142,6 +147,23 @@ class RiscvHart final : public Hart {
   Priv priv() const { return priv_; }
   const HartConfig& config() const { return config_; }
 
+  // ---- translation and protection (mmu.cpp, pmp.cpp) ----
+  // Which TLB serves fetches and data accesses; recomputed whenever priv,
+  // MPRV, MPP or SUM change.
+  void update_tlb_indices() {
+    data_tlb_index_ = tlb_index(data_priv());
+    fetch_tlb_index_ = tlb_index(priv_);
+  }
+  Priv data_priv() const;
+  unsigned tlb_index(Priv priv) const;
+  // Drop every cached translation: after satp, PMP, MXR or SFENCE.VMA.
+  void flush_tlbs();
+  std::uint64_t read_time() const { return mtime_ ? mtime_() : 0; }
+  // Re-evaluate STIP from stimecmp (Sstc) and schedule the next check.
+  void update_stimecmp();
+  // Recompute interrupt-pending bits driven by state (SEIP, STIP).
+  void update_mip();
+
   // Architectural CSR state, public to the csr_*.cpp accessor files.
   struct Counters {
     std::uint64_t cycle_offset = 0, instret_offset = 0;
@@ -150,6 +172,16 @@ class RiscvHart final : public Hart {
   } counters_;
   std::uint64_t mstatus_ = 0, mtvec_ = 0, mepc_ = 0, mcause_ = 0, mtval_ = 0, mscratch_ = 0;
   std::uint64_t mie_ = 0, mip_ = 0, misa_ = 0;
+  std::uint64_t mip_lines_ = 0;  // levels driven by interrupt controllers
+  std::uint64_t mip_sw_ = 0;     // software-writable SSIP/STIP/SEIP bits
+  std::uint64_t medeleg_ = 0, mideleg_ = 0;
+  std::uint32_t mcounteren_ = 0, scounteren_ = 0;
+  std::uint64_t menvcfg_ = 0, senvcfg_ = 0;
+  std::uint64_t stvec_ = 0, sepc_ = 0, scause_ = 0, stval_ = 0, sscratch_ = 0, satp_ = 0;
+  std::uint64_t stimecmp_ = ~std::uint64_t{0};
+  static constexpr unsigned kPmpEntries = 16;
+  std::uint8_t pmpcfg_[kPmpEntries] = {};
+  std::uint64_t pmpaddr_[kPmpEntries] = {};
   std::uint8_t fflags_ = 0, frm_ = 0;
   std::uint64_t instret_ = 0;  // instructions retired since reset
   std::uint64_t cycles_ = 0;   // retired + trapped, one cycle each (no timing model yet)
@@ -158,11 +190,32 @@ class RiscvHart final : public Hart {
   template <bool kTrace>
   std::uint64_t run_loop(std::uint64_t budget);
   bool fetch_slow(std::uint32_t& raw);
+  bool fetch_half(Addr va, std::uint16_t& half);
   bool load_slow(Addr va, unsigned size, std::uint64_t& value);
   bool store_slow(Addr va, unsigned size, std::uint64_t value);
-  Addr faulting_portion(Addr va, unsigned size) const;
   void trace_commit(const Decoded& d, std::uint64_t pc);
   void take_interrupt_if_pending();
+  void enter_trap(std::uint64_t cause, std::uint64_t tval, bool interrupt);
+
+  // Translation (mmu.cpp). translate() returns false after raising the
+  // fault; on success pa is the physical address. fill_tlb enters the page
+  // when it can.
+  enum class Xlate : std::uint8_t { Ok, PageFault, AccessFault };
+  bool translate(Addr va, mmu::Access access, Priv priv, Addr& pa, bool fill_tlb);
+  Xlate walk(Addr va, mmu::Access access, Priv priv, Addr& pa, bool& readable, bool& writable, bool& executable);
+  mmu::SoftTlb<>& data_tlb() { return tlbs_[data_tlb_index_]; }
+  bool access_phys(Addr va, Addr pa, unsigned size, mmu::Access access, Priv priv, std::uint64_t& value);
+  void raise_access(mmu::Access access, Xlate kind, Addr tval);
+  void set_priv(Priv p) {
+    priv_ = p;
+    update_tlb_indices();
+  }
+
+  // PMP (pmp.cpp): may priv access [pa, pa+size)? page_uniform reports
+  // whether the same answer holds for the whole 4 KiB page.
+  bool pmp_allows(Addr pa, unsigned size, mmu::Access access, Priv priv) const;
+  bool pmp_page_uniform(Addr page, Priv priv) const;
+  std::uint64_t stimecmp_event_ = 0;
 
   Machine& machine_;
   Bus& bus_;
@@ -177,10 +230,9 @@ class RiscvHart final : public Hart {
   Addr reservation_ = 0;
   bool reservation_valid_ = false;
 
-  // The RAM region the fast paths use: the one the hart resets into.
-  std::uint8_t* ram_ = nullptr;
-  Addr ram_base_ = 0;
-  std::uint64_t ram_size_ = 0;
+  // One software TLB per translation context: U, S, S with SUM, M.
+  mmu::SoftTlb<> tlbs_[4];
+  unsigned data_tlb_index_ = 3, fetch_tlb_index_ = 3;
 
   DecodeCache decode_cache_;
   std::function<std::uint64_t()> mtime_;

@@ -1,0 +1,55 @@
+#pragma once
+// A software TLB in QEMU's style: direct-mapped, one entry per virtual page,
+// with separate tags for read, write and execute so that a hit is one
+// compare and the host address is the guest address plus an addend. Only
+// pages backed by host memory whose permissions are uniform over the whole
+// page are entered; everything else (MMIO, partially covered PMP regions,
+// not-yet-dirty pages for writes) misses and takes the ISA's slow path.
+// ISA-neutral: the ISA's walker decides what to enter.
+#include <array>
+#include <cstdint>
+
+namespace orrery::mmu {
+
+enum class Access : std::uint8_t { Read, Write, Execute };
+
+template <unsigned kPageBits = 12, unsigned kIndexBits = 8>
+class SoftTlb {
+ public:
+  static constexpr std::uint64_t kPageSize = 1ull << kPageBits;
+  static constexpr std::uint64_t kInvalid = ~std::uint64_t{0};
+
+  struct Entry {
+    std::uint64_t read_tag = kInvalid, write_tag = kInvalid, exec_tag = kInvalid;
+    std::uintptr_t addend = 0;  // host address = guest virtual address + addend
+  };
+
+  // Host pointer for [va, va+size) if the page is entered for this access
+  // and the access does not cross into the next page; nullptr otherwise.
+  template <Access kAccess>
+  std::uint8_t* lookup(std::uint64_t va, unsigned size) const {
+    const Entry& e = entries_[index(va)];
+    const std::uint64_t tag = kAccess == Access::Read ? e.read_tag : kAccess == Access::Write ? e.write_tag : e.exec_tag;
+    if (tag != (va >> kPageBits) || (va & (kPageSize - 1)) > kPageSize - size) return nullptr;
+    return reinterpret_cast<std::uint8_t*>(va + e.addend);
+  }
+
+  // Enter a page: host_page is the host address of the start of the guest
+  // page containing va.
+  void fill(std::uint64_t va, std::uint8_t* host_page, bool read, bool write, bool exec) {
+    Entry& e = entries_[index(va)];
+    const std::uint64_t vpn = va >> kPageBits;
+    e.read_tag = read ? vpn : kInvalid;
+    e.write_tag = write ? vpn : kInvalid;
+    e.exec_tag = exec ? vpn : kInvalid;
+    e.addend = reinterpret_cast<std::uintptr_t>(host_page) - (vpn << kPageBits);
+  }
+
+  void flush() { entries_.fill(Entry{}); }
+
+ private:
+  static unsigned index(std::uint64_t va) { return (va >> kPageBits) & ((1u << kIndexBits) - 1); }
+  std::array<Entry, 1u << kIndexBits> entries_{};
+};
+
+}  // namespace orrery::mmu
