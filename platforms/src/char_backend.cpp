@@ -1,25 +1,174 @@
 #include "orrery/platforms/char_backend.hpp"
 
+#include <poll.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
+#include <cstdlib>
 
 namespace orrery {
+namespace {
+
+// The terminal state to put back. Kept in globals so that the signal and
+// atexit handlers, which cannot reach the backend, can restore it; only
+// async-signal-safe calls touch it there (tcsetattr is one, POSIX.1-2017
+// section 2.4.3).
+int g_tty_fd = -1;
+termios g_saved_tty{};
+volatile std::sig_atomic_t g_tty_raw = 0;
+
+void restore_terminal() {
+  if (g_tty_raw) {
+    tcsetattr(g_tty_fd, TCSANOW, &g_saved_tty);
+    g_tty_raw = 0;
+  }
+}
+
+void restore_and_reraise(int sig) {
+  restore_terminal();
+  std::signal(sig, SIG_DFL);
+  std::raise(sig);
+}
+
+void install_restore_handlers() {
+  static bool installed = false;
+  if (installed) return;
+  installed = true;
+  std::atexit(restore_terminal);
+  struct sigaction sa {};
+  sa.sa_handler = restore_and_reraise;
+  sigemptyset(&sa.sa_mask);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaction(sig, &sa, nullptr);
+}
+
+// Raw mode as a serial console needs it: bytes pass unchanged and at once,
+// ^C/^Z/^\ are ordinary characters for the guest, no echo. Output
+// post-processing (OPOST: \n -> \r\n) stays on, as QEMU leaves it.
+bool enter_raw_mode(int fd) {
+  if (!isatty(fd)) return false;
+  // A background job must not take over the terminal (tcsetattr would stop
+  // it with SIGTTOU). tcgetpgrp fails when fd is not our controlling
+  // terminal, which is no obstacle.
+  const pid_t fg = tcgetpgrp(fd);
+  if (fg != -1 && fg != getpgrp()) return false;
+  termios tty{};
+  if (tcgetattr(fd, &tty) != 0) return false;
+  g_saved_tty = tty;
+  g_tty_fd = fd;
+  tty.c_iflag &= ~static_cast<tcflag_t>(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON);
+  tty.c_oflag |= OPOST;
+  tty.c_lflag &= ~static_cast<tcflag_t>(ECHO | ECHONL | ICANON | ISIG | IEXTEN);
+  tty.c_cflag &= ~static_cast<tcflag_t>(CSIZE | PARENB);
+  tty.c_cflag |= CS8;
+  tty.c_cc[VMIN] = 1;
+  tty.c_cc[VTIME] = 0;
+  install_restore_handlers();
+  if (tcsetattr(fd, TCSANOW, &tty) != 0) return false;
+  g_tty_raw = 1;
+  return true;
+}
+
+}  // namespace
+
+StdioBackend::StdioBackend() : StdioBackend(STDIN_FILENO, STDOUT_FILENO) {}
+
+StdioBackend::StdioBackend(int in_fd, int out_fd) : in_fd_(in_fd), out_fd_(out_fd) {
+  raw_ = enter_raw_mode(in_fd_);
+  if (!raw_ && isatty(in_fd_)) input_open_ = false;  // a background job's terminal: reading would stop us
+}
+
+StdioBackend::~StdioBackend() {
+  flush();
+  if (raw_) restore_terminal();
+}
 
 void StdioBackend::write(std::uint8_t byte) {
-  buffer_ += static_cast<char>(byte);
-  if (byte == '\n' || buffer_.size() >= 4096) flush();
+  tx_ += static_cast<char>(byte);
+  if (byte == '\n' || tx_.size() >= 4096) flush();
 }
 
 void StdioBackend::flush() {
   std::size_t done = 0;
-  while (done < buffer_.size()) {
-    const ssize_t n = ::write(STDOUT_FILENO, buffer_.data() + done, buffer_.size() - done);
+  while (done < tx_.size()) {
+    const ssize_t n = ::write(out_fd_, tx_.data() + done, tx_.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;  // stdout closed: drop output rather than fail the guest
+    if (n <= 0) break;  // output closed: drop output rather than fail the guest
     done += static_cast<std::size_t>(n);
   }
-  buffer_.clear();
+  tx_.clear();
+}
+
+bool StdioBackend::read(std::uint8_t& byte) {
+  if (rx_.empty()) return false;
+  byte = rx_.front();
+  rx_.pop_front();
+  return true;
+}
+
+void StdioBackend::receive(const std::uint8_t* data, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint8_t c = data[i];
+    if (!raw_) {  // escapes belong to the interactive console only
+      rx_.push_back(c);
+      continue;
+    }
+    if (!escape_seen_) {
+      if (c == kEscape) {
+        escape_seen_ = true;
+      } else {
+        rx_.push_back(c);
+      }
+      continue;
+    }
+    escape_seen_ = false;
+    switch (c) {
+      case kEscape: rx_.push_back(kEscape); break;
+      case 'x':
+      case 'X':
+        if (quit_) quit_();
+        break;
+      case 'h':
+      case 'H': {
+        static const char help[] =
+            "\nC-a h    print this help\nC-a x    exit emulator\nC-a C-a  send C-a\n";
+        flush();
+        [[maybe_unused]] const ssize_t ignored = ::write(STDERR_FILENO, help, sizeof help - 1);
+        break;
+      }
+      default: break;  // unknown escapes are dropped, as QEMU's multiplexer does
+    }
+  }
+}
+
+void StdioBackend::poll_input() {
+  // Take no more while the guest has a backlog: a large file or paste is
+  // read as the guest consumes it.
+  while (input_open_ && rx_.size() < 4096) {
+    pollfd p{in_fd_, POLLIN, 0};
+    const int ready = ::poll(&p, 1, 0);
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0 || !(p.revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL))) return;
+    if (p.revents & POLLNVAL) {
+      input_open_ = false;
+      return;
+    }
+    std::uint8_t buf[512];
+    const ssize_t n = ::read(in_fd_, buf, sizeof buf);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) return;
+    if (n <= 0) {  // end of file (or an error): no more input, never an error for the guest
+      input_open_ = false;
+      return;
+    }
+    receive(buf, static_cast<std::size_t>(n));
+  }
+}
+
+bool StdioBackend::service() {
+  poll_input();
+  flush();
+  return input_open_ || !rx_.empty() || raw_;
 }
 
 }  // namespace orrery

@@ -21,11 +21,20 @@ po::options_description describe(CliOptions& o, std::string& memory, std::string
       ("machine,M", po::value(&o.machine)->value_name("virt"), "machine type (only 'virt' exists)")
       ("memory,m", po::value(&memory)->value_name("SIZE"), "guest RAM: 256M, 1G, ... (plain number = MiB; default 128M)")
       ("smp", po::value(&smp)->value_name("N"), "number of harts (default 1)")
-      ("bios", po::value(&o.virt.bios)->value_name("none|FILE"),
-       "firmware at 0x80000000 (ELF or raw); 'none' runs -kernel directly (default: none)")
+      ("bios", po::value(&o.virt.bios)->value_name("none|default|FILE"),
+       "M-mode firmware at 0x80000000 (ELF or raw); default: Debian's OpenSBI fw_dynamic.bin; "
+       "'none' runs -kernel directly")
       ("kernel", po::value(&o.virt.kernel)->value_name("FILE"),
-       "program to run: ELF at its load addresses, or raw at 0x80000000 (0x80200000 after a firmware)")
-      ("nographic", "accepted for QEMU compatibility: the console is always the terminal")
+       "ELF at its load addresses, or raw at 0x80200000 after a firmware (0x80000000 with -bios none)")
+      ("initrd", po::value(&o.virt.initrd)->value_name("FILE"),
+       "initial ramdisk, placed where QEMU places it; /chosen gets linux,initrd-start/-end")
+      ("append", po::value(&o.virt.append)->value_name("CMDLINE"), "kernel command line (/chosen bootargs)")
+      ("dtb", po::value(&o.virt.dtb)->value_name("FILE"),
+       "use this device tree blob instead of the generated one (-append/-initrd still update /chosen)")
+      ("dump-dtb", po::value(&o.dump_dtb)->value_name("FILE"),
+       "write the machine's device tree blob to FILE and exit (like QEMU's -M virt,dumpdtb=FILE)")
+      ("nographic", "accepted for QEMU compatibility: the console is always the terminal "
+       "(Ctrl-A X quits, Ctrl-A Ctrl-A sends Ctrl-A)")
       ("max-insns", po::value(&o.max_insns)->value_name("N"),
        "stop after N instructions (retired or trapped, all harts); exit status 124")
       ("trace", po::value(&o.trace)->value_name("FILE"),
@@ -33,6 +42,26 @@ po::options_description describe(CliOptions& o, std::string& memory, std::string
       ("engine", po::value(&o.engine)->value_name("NAME"), "execution engine: interp (default)")
       ("stats", po::bool_switch(&o.stats), "print instructions retired, host seconds and MIPS at exit");
   return d;
+}
+
+// -M virt[,dumpdtb=FILE]: QEMU's machine options that mean something here.
+void parse_machine(CliOptions& o) {
+  std::string_view spec = o.machine;
+  const std::size_t comma = spec.find(',');
+  const std::string name(spec.substr(0, comma));
+  if (name != "virt") throw Error(fmt::format("-M {}: unknown machine (available: virt)", name));
+  std::string_view rest = comma == std::string_view::npos ? std::string_view{} : spec.substr(comma + 1);
+  while (!rest.empty()) {
+    const std::size_t next = rest.find(',');
+    const std::string_view opt = rest.substr(0, next);
+    rest = next == std::string_view::npos ? std::string_view{} : rest.substr(next + 1);
+    if (opt.starts_with("dumpdtb=") && opt.size() > 8) {
+      o.dump_dtb = std::string(opt.substr(8));
+    } else {
+      throw Error(fmt::format("-M {}: unknown machine option '{}' (available: dumpdtb=FILE)", o.machine, opt));
+    }
+  }
+  o.machine = name;
 }
 
 }  // namespace
@@ -65,7 +94,8 @@ std::string usage_text() {
   CliOptions o;
   std::string memory, smp;
   std::ostringstream out;
-  out << "usage: orrery -M virt [-m SIZE] [-smp N] [-bios none|FILE] -kernel FILE [options]\n\n"
+  out << "usage: orrery -M virt[,dumpdtb=FILE] [-m SIZE] [-smp N] [-bios none|default|FILE] [-kernel FILE]\n"
+         "              [-initrd FILE] [-append CMDLINE] [-dtb FILE] [options]\n\n"
       << describe(o, memory, smp)
       << "\nExit status: the guest's (SiFive test finisher), 1 for an error, 2 for a bad command line,\n"
          "124 when --max-insns stopped the run.\n";
@@ -88,7 +118,7 @@ CliOptions parse_command_line(int argc, const char* const* argv) {
     throw Error(e.what());
   }
   if (o.help || o.version) return o;
-  if (o.machine != "virt") throw Error(fmt::format("-M {}: unknown machine (available: virt)", o.machine));
+  parse_machine(o);
   if (!memory.empty()) o.virt.ram_size = parse_memory_size(memory);
   if (!smp.empty()) {
     unsigned n = 0;
@@ -97,7 +127,10 @@ CliOptions parse_command_line(int argc, const char* const* argv) {
       throw Error(fmt::format("-smp {}: expected a positive number of harts", smp));
     o.virt.harts = n;
   }
-  if (o.virt.bios.empty()) throw Error("-bios needs 'none' or a file name");
+  if (o.virt.bios.empty()) throw Error("-bios needs 'none', 'default' or a file name");
+  if (o.virt.kernel.empty() && !o.virt.initrd.empty()) throw Error("-initrd needs -kernel");
+  if (o.virt.kernel.empty() && !o.virt.append.empty()) throw Error("-append needs -kernel");
+  if (o.dump_dtb.empty() && vm.count("dump-dtb")) throw Error("--dump-dtb needs a file name");
   make_engine(o.engine);  // validates the name
   return o;
 }

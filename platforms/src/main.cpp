@@ -2,6 +2,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fmt/format.h>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <new>
@@ -18,9 +19,30 @@ constexpr int kExitInstructionLimit = 124;
 
 int run(const orrery::CliOptions& options) {
   using Clock = std::chrono::steady_clock;
-  orrery::StdioBackend console;
+  if (options.virt.bios == "none" && options.virt.kernel.empty() && options.dump_dtb.empty())
+    throw orrery::Error("nothing to run: give -kernel FILE (or a firmware with -bios FILE)");
   orrery::Machine machine;
   machine.set_engine(orrery::make_engine(options.engine));
+  if (!options.dump_dtb.empty()) {
+    // As QEMU's dumpdtb: build the machine (so the blob is the one the guest
+    // would get, /chosen included), write it and exit without running.
+    orrery::StringBackend quiet;
+    const orrery::RiscvVirtBoard board = orrery::build_riscv_virt(machine, options.virt, quiet);
+    std::ofstream out(options.dump_dtb, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(board.fdt.data()), static_cast<std::streamsize>(board.fdt.size()));
+    out.close();
+    if (!out) throw orrery::Error(fmt::format("--dump-dtb {}: cannot write", options.dump_dtb));
+    std::cerr << fmt::format("orrery: device tree written to {}\n", options.dump_dtb);
+    return 0;
+  }
+  // The console puts an interactive terminal in raw mode; it is restored
+  // when `console` goes out of scope, including on errors.
+  orrery::StdioBackend console;
+  console.set_quit_handler([&console, &machine] {
+    console.flush();
+    std::cerr << "\norrery: terminated\n";
+    machine.request_exit(0);
+  });
   orrery::build_riscv_virt(machine, options.virt, console);
 
   std::unique_ptr<orrery::TraceWriter> trace;

@@ -1,10 +1,18 @@
 #include "orrery/platforms/riscv_virt.hpp"
 
 #include <elf.h>
+#include <sys/stat.h>
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+
 #include "orrery/core/loader.hpp"
+#include "orrery/irqchip/aclint.hpp"
+#include "orrery/irqchip/plic.hpp"
+#include "orrery/platforms/goldfish_rtc.hpp"
 #include "orrery/platforms/sifive_test.hpp"
 #include "orrery/platforms/uart16550.hpp"
 #include "orrery/riscv/hart.hpp"
@@ -13,57 +21,245 @@ namespace orrery {
 namespace {
 
 const ElfTarget kRiscv64{EM_RISCV, true, "RISC-V 64-bit"};
+constexpr Addr k2MiB = 2ull << 20;
+constexpr Tick kConsolePollPeriod = 100'000'000;  // 100 us of guest time
+
+// RISC-V mip bits the devices drive.
+enum : unsigned { kMsip = 3, kMtip = 7, kSeip = 9, kMeip = 11 };
+
+// ---- devices ----
+
+void check_config(const RiscvVirtConfig& config) {
+  if (config.harts == 0 || config.harts > kRiscvVirtMaxHarts)
+    throw Error(fmt::format("-smp {}: the virt machine supports 1 to {} harts", config.harts, kRiscvVirtMaxHarts));
+  if (config.ram_size < (1ull << 20) || config.ram_size > (1ull << 40) || config.ram_size % 4096)
+    throw Error(fmt::format("-m: RAM size {:#x} must be a multiple of 4 KiB between 1 MiB and 1 TiB", config.ram_size));
+  std::vector<bool> used(virt_map::kVirtioSlots);
+  for (const auto& v : config.virtio) {
+    if (v.slot >= virt_map::kVirtioSlots || used[v.slot] || !v.make)
+      throw Error(fmt::format("virtio-mmio slot {}: out of range, taken twice or without a device", v.slot));
+    used[v.slot] = true;
+  }
+}
+
+std::vector<riscv::RiscvHart*> add_harts(Machine& machine, unsigned count) {
+  riscv::HartConfig hart_config;
+  hart_config.multi_hart = count > 1;
+  hart_config.timebase_hz = kVirtTimebaseHz;
+  std::vector<riscv::RiscvHart*> harts;
+  for (unsigned i = 0; i < count; ++i)
+    harts.push_back(
+        &static_cast<riscv::RiscvHart&>(machine.add_hart(std::make_unique<riscv::RiscvHart>(i, machine, hart_config))));
+  return harts;
+}
+
+// CLINT: MSIP and MTIP of every hart; the harts' time CSR reads its mtime.
+Aclint& add_clint(Machine& machine, const std::vector<riscv::RiscvHart*>& harts) {
+  auto& clint = machine.own(std::make_unique<Aclint>(machine, static_cast<unsigned>(harts.size()), kVirtTimebaseHz));
+  for (unsigned i = 0; i < harts.size(); ++i) {
+    riscv::RiscvHart* hart = harts[i];
+    clint.connect(i, [hart](bool l) { hart->set_interrupt_line(kMsip, l); },
+                  [hart](bool l) { hart->set_interrupt_line(kMtip, l); });
+    hart->set_time_source([&clint] { return clint.mtime(); });
+  }
+  machine.bus().add_mmio("riscv.aclint", virt_map::kClint, virt_map::kClintSize, clint);
+  return clint;
+}
+
+// PLIC: context 2h is hart h's M-mode (MEIP), 2h+1 its S-mode (SEIP), as
+// QEMU's virt configures it ("MS" per hart).
+Plic& add_plic(Machine& machine, const std::vector<riscv::RiscvHart*>& harts) {
+  const unsigned contexts = 2 * static_cast<unsigned>(harts.size());
+  auto& plic =
+      machine.own(std::make_unique<Plic>(virt_irq::kPlicSources, contexts, virt_irq::kPlicPriorityBits));
+  for (unsigned i = 0; i < harts.size(); ++i) {
+    riscv::RiscvHart* hart = harts[i];
+    plic.connect(2 * i, [hart](bool l) { hart->set_interrupt_line(kMeip, l); });
+    plic.connect(2 * i + 1, [hart](bool l) { hart->set_interrupt_line(kSeip, l); });
+  }
+  machine.bus().add_mmio("riscv.sifive.plic", virt_map::kPlic, virt_map::kPlicSize, plic);
+  return plic;
+}
+
+IrqLine plic_source(Plic& plic, unsigned id) {
+  return [&plic, id](bool level) { plic.set_source(id, level); };
+}
+
+// Input reaches the guest even while every hart waits in WFI: a periodic
+// event polls the console and lets the UART raise its interrupt. It runs
+// only while the console has something to do (input may still come, or an
+// interactive terminal's output to flush), so a batch run with stdin at end
+// of file schedules nothing.
+void poll_console(Machine& machine, CharBackend& console, Uart16550& uart) {
+  const bool again = console.service();
+  uart.poll();
+  if (again)
+    machine.events().schedule(machine.now() + kConsolePollPeriod,
+                              [&machine, &console, &uart](Tick) { poll_console(machine, console, uart); });
+}
+
+Uart16550& add_uart(Machine& machine, Plic& plic, CharBackend& console) {
+  auto& uart = machine.own(std::make_unique<Uart16550>(console));
+  uart.set_irq(plic_source(plic, virt_irq::kUart0));
+  machine.bus().add_mmio("serial", virt_map::kUart0, virt_map::kUartSize, uart);
+  poll_console(machine, console, uart);
+  return uart;
+}
+
+GoldfishRtc& add_rtc(Machine& machine, Plic& plic) {
+  auto& rtc = machine.own(std::make_unique<GoldfishRtc>(machine));
+  rtc.set_irq(plic_source(plic, virt_irq::kRtc));
+  machine.bus().add_mmio("goldfish_rtc", virt_map::kRtc, virt_map::kRtcSize, rtc);
+  return rtc;
+}
+
+std::vector<unsigned> add_virtio(Machine& machine, Plic& plic, const std::vector<VirtioMmioSlot>& slots) {
+  std::vector<unsigned> used;
+  for (const auto& s : slots) {
+    Device& dev = s.make(machine, plic_source(plic, virt_irq::kVirtio0 + s.slot));
+    machine.bus().add_mmio(fmt::format("virtio-mmio.{}", s.slot), virt_map::kVirtio + s.slot * virt_map::kVirtioSize,
+                           virt_map::kVirtioSize, dev);
+    used.push_back(s.slot);
+  }
+  std::sort(used.begin(), used.end());
+  return used;
+}
+
+// ---- images ----
+
+std::string firmware_path(const std::string& bios) {
+  const std::string path = bios == "default" ? kDefaultBios : bios;
+  if (path == kDefaultBios) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0)
+      throw Error(fmt::format(
+          "default firmware {} not found: install Debian's OpenSBI (apt-get install opensbi), "
+          "or give -bios FILE, or -bios none to run -kernel directly",
+          path));
+  }
+  return path;
+}
 
 LoadedImage load_image(Bus& bus, const std::string& path, Addr raw_base) {
   return is_elf_file(path) ? load_elf(bus, path, kRiscv64) : load_raw(bus, path, raw_base);
 }
 
-// Load firmware and kernel as QEMU's virt does and return the entry point.
-// Every call reloads them, so a guest-requested reset starts afresh.
-Addr load_images(Machine& machine, const RiscvVirtConfig& config) {
+struct Range {
+  const char* what;
+  Addr low, high;
+};
+
+// Load firmware, kernel and initrd as QEMU 7.2's virt does (hw/riscv/virt.c
+// virt_machine_done, hw/riscv/boot.c), recording what went where.
+std::vector<Range> load_images(Machine& machine, const RiscvVirtConfig& config, RiscvVirtBoard& board) {
   Bus& bus = machine.bus();
+  std::vector<Range> ranges;
+  // The firmware: an ELF at its addresses, raw at the start of DRAM.
+  Addr firmware_end = virt_map::kDram;
+  board.firmware_entry = virt_map::kDram;
   if (config.bios != "none") {
-    const LoadedImage fw = load_image(bus, config.bios, virt_map::kDram);
-    if (!config.kernel.empty()) load_image(bus, config.kernel, virt_map::kKernelWithFirmware);
-    return fw.entry;
+    const LoadedImage fw = load_image(bus, firmware_path(config.bios), virt_map::kDram);
+    board.firmware_entry = fw.entry;
+    firmware_end = fw.high;
+    ranges.push_back({"the firmware", fw.low, fw.high});
   }
-  if (config.kernel.empty()) throw Error("nothing to run: give -kernel FILE (or a firmware with -bios FILE)");
-  return load_image(bus, config.kernel, virt_map::kDram).entry;
+  // The kernel: an ELF at its addresses; raw at the first 2 MiB boundary
+  // after the firmware (0x8020_0000 after OpenSBI, 0x8000_0000 without one).
+  board.kernel_entry = 0;
+  if (!config.kernel.empty()) {
+    const Addr raw_base = (firmware_end + k2MiB - 1) & ~(k2MiB - 1);
+    const LoadedImage k = load_image(bus, config.kernel, raw_base);
+    board.kernel_entry = k.entry;
+    ranges.push_back({"the kernel", k.low, k.high});
+    // -bios none: the ROM jumps straight to the kernel.
+    if (config.bios == "none") board.firmware_entry = k.entry;
+  }
+  // The initrd: half-way into RAM for small machines, 128 MiB past the
+  // kernel's entry otherwise, "so that the kernel does not clobber it when
+  // it decompresses" (hw/riscv/boot.c, riscv_load_initrd).
+  board.initrd_start = board.initrd_end = 0;
+  if (!config.initrd.empty()) {
+    const Addr start = board.kernel_entry + std::min<std::uint64_t>(config.ram_size / 2, 128ull << 20);
+    const LoadedImage rd = load_raw(bus, config.initrd, start);
+    board.initrd_start = rd.low;
+    board.initrd_end = rd.high;
+    ranges.push_back({"the initrd", rd.low, rd.high});
+  }
+  return ranges;
 }
 
-void reset_harts(Machine& machine, Addr entry) {
-  for (auto& h : machine.harts()) {
-    auto& hart = static_cast<riscv::RiscvHart&>(*h);
-    hart.reset(entry);
-    // Boot protocol of QEMU's reset vector: a0 = hart ID, a1 = device tree
-    // address (none is generated yet, so 0).
-    hart.set_x(10, hart.id());
-    hart.set_x(11, 0);
+std::vector<std::uint8_t> read_file(const std::string& path, const char* flag) {
+  std::ifstream in(path, std::ios::binary);
+  struct stat st {};
+  if (!in || ::stat(path.c_str(), &st) != 0) throw Error(fmt::format("{} {}: cannot open", flag, path));
+  if (S_ISDIR(st.st_mode)) throw Error(fmt::format("{} {}: is a directory", flag, path));
+  std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) throw Error(fmt::format("{} {}: read error", flag, path));
+  return bytes;
+}
+
+std::vector<std::uint8_t> device_tree(const Machine& machine, const RiscvVirtConfig& config,
+                                      const std::vector<unsigned>& virtio, const RiscvVirtBoard& board) {
+  if (!config.dtb.empty()) {
+    // QEMU 7.2 uses a -dtb blob as it is, except that -append and -initrd
+    // still update /chosen.
+    return patch_fdt_chosen(read_file(config.dtb, "-dtb"), config.append, board.initrd_start, board.initrd_end);
   }
+  VirtFdtParams p;
+  p.ram_size = config.ram_size;
+  for (const auto& h : machine.harts()) p.isa.emplace_back(h->isa_name());
+  p.mmu_type = config.mmu_type;
+  p.virtio_slots = virtio;
+  p.bootargs = config.append;
+  p.initrd_start = board.initrd_start;
+  p.initrd_end = board.initrd_end;
+  return make_virt_fdt(p);
+}
+
+Addr place_fdt(const RiscvVirtConfig& config, const std::vector<std::uint8_t>& fdt, const std::vector<Range>& ranges) {
+  const Addr at = fdt_load_address(config.ram_size, fdt.size());
+  for (const Range& r : ranges)
+    if (at < r.high && r.low < at + fdt.size())
+      throw Error(fmt::format("-m {} MiB is too small: the device tree at {:#x} would overlap {} ({:#x}-{:#x})",
+                              config.ram_size >> 20, at, r.what, r.low, r.high));
+  return at;
+}
+
+// Everything a (re)boot writes to memory, then every hart to the ROM.
+void boot(Machine& machine, const RiscvVirtConfig& config, const std::vector<unsigned>& virtio, RiscvVirtBoard& board) {
+  const std::vector<Range> ranges = load_images(machine, config, board);
+  board.fdt = device_tree(machine, config, virtio, board);
+  board.fdt_addr = place_fdt(config, board.fdt, ranges);
+  machine.bus().write_image(board.fdt_addr, board.fdt, "the device tree");
+  machine.bus().write_image(virt_map::kMrom, make_reset_rom(board.firmware_entry, board.fdt_addr, board.kernel_entry),
+                            "the reset ROM");
+  for (auto& h : machine.harts()) h->reset(virt_map::kMrom);
 }
 
 }  // namespace
 
-void build_riscv_virt(Machine& machine, const RiscvVirtConfig& config, CharBackend& console) {
-  if (config.harts == 0 || config.harts > kRiscvVirtMaxHarts)
-    throw Error(fmt::format("-smp {}: the virt machine supports 1 to {} harts", config.harts, kRiscvVirtMaxHarts));
-  if (config.ram_size < (1ull << 20) || config.ram_size > (1ull << 40) || config.ram_size % 4096)
-    throw Error(fmt::format("-m: RAM size {:#x} must be a multiple of 4 KiB between 1 MiB and 1 TiB", config.ram_size));
-
+RiscvVirtBoard build_riscv_virt(Machine& machine, const RiscvVirtConfig& config, CharBackend& console) {
+  check_config(config);
   Bus& bus = machine.bus();
+  bus.add_rom("riscv_virt_board.mrom", virt_map::kMrom, virt_map::kMromSize);
   bus.add_ram("riscv_virt_board.ram", virt_map::kDram, config.ram_size);
-  bus.add_mmio("serial", virt_map::kUart0, virt_map::kUartSize,
-               machine.own(std::make_unique<Uart16550>(console)));
   bus.add_mmio("riscv.sifive.test", virt_map::kTest, virt_map::kTestSize,
                machine.own(std::make_unique<SifiveTest>(machine)));
 
-  riscv::HartConfig hart_config;
-  hart_config.multi_hart = config.harts > 1;
-  for (unsigned i = 0; i < config.harts; ++i)
-    machine.add_hart(std::make_unique<riscv::RiscvHart>(i, machine, hart_config));
+  RiscvVirtBoard board;
+  const auto harts = add_harts(machine, config.harts);
+  board.clint = &add_clint(machine, harts);
+  board.plic = &add_plic(machine, harts);
+  board.uart = &add_uart(machine, *board.plic, console);
+  board.rtc = &add_rtc(machine, *board.plic);
+  const std::vector<unsigned> virtio = add_virtio(machine, *board.plic, config.virtio);
 
-  reset_harts(machine, load_images(machine, config));
-  machine.set_reset_handler([config](Machine& m) { reset_harts(m, load_images(m, config)); });
+  boot(machine, config, virtio, board);
+  machine.set_reset_handler([config, virtio](Machine& m) {
+    RiscvVirtBoard again;
+    boot(m, config, virtio, again);
+  });
+  return board;
 }
 
 }  // namespace orrery

@@ -6,6 +6,27 @@ void Uart16550::reset() {
   ier_ = lcr_ = mcr_ = scr_ = fcr_ = dll_ = dlm_ = 0;
   thr_empty_pending_ = false;
   has_rx_ = false;
+  update_irq();
+}
+
+void Uart16550::set_irq(std::function<void(bool)> irq) {
+  irq_ = std::move(irq);
+  irq_level_ = false;
+  if (irq_) irq_(false);
+  update_irq();
+}
+
+void Uart16550::poll() { update_irq(); }
+
+void Uart16550::update_irq() {
+  // The backend's queue stands in for the receive FIFO: once the holding
+  // register is read, the next byte moves up and keeps the interrupt high.
+  rx_ready();
+  const bool level = (iir() & 0x01) == 0;  // IIR bit 0 is "no interrupt pending"
+  if (level != irq_level_) {
+    irq_level_ = level;
+    if (irq_) irq_(level);
+  }
 }
 
 bool Uart16550::rx_ready() {
@@ -21,7 +42,13 @@ std::uint8_t Uart16550::iir() const {
   return fifo | 0x01;  // no interrupt pending
 }
 
-bool Uart16550::read(Addr offset, unsigned, std::uint64_t& value) {
+bool Uart16550::read(Addr offset, unsigned size, std::uint64_t& value) {
+  const bool ok = access_read(offset, size, value);
+  update_irq();
+  return ok;
+}
+
+bool Uart16550::access_read(Addr offset, unsigned, std::uint64_t& value) {
   const bool dlab = lcr_ & kLcrDlab;
   switch (offset) {
     case kRbrThr:
@@ -50,7 +77,13 @@ bool Uart16550::read(Addr offset, unsigned, std::uint64_t& value) {
   }
 }
 
-bool Uart16550::write(Addr offset, unsigned, std::uint64_t value) {
+bool Uart16550::write(Addr offset, unsigned size, std::uint64_t value) {
+  const bool ok = access_write(offset, size, value);
+  update_irq();
+  return ok;
+}
+
+bool Uart16550::access_write(Addr offset, unsigned, std::uint64_t value) {
   const std::uint8_t v = static_cast<std::uint8_t>(value);
   const bool dlab = lcr_ & kLcrDlab;
   switch (offset) {

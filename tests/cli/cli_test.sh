@@ -26,6 +26,7 @@ expect() {
 }
 
 printf 'not an elf' >"$tmp/junk.bin"
+printf 'initrd' >"$tmp/initrd.img"
 : >"$tmp/empty.bin"
 cp "$count_elf" "$tmp/trunc.elf" && truncate -s 200 "$tmp/trunc.elf"
 
@@ -37,29 +38,62 @@ expect bad-machine 2 "unknown machine" -- -M sifive_u -kernel "$count_elf"
 expect bad-memory 2 "not a size" -- -m lots -kernel "$count_elf"
 expect bad-smp 2 "smp" -- -smp 0 -kernel "$count_elf"
 expect bad-engine 2 "unknown engine" -- --engine jit -kernel "$count_elf"
-expect no-kernel 1 "nothing to run" -- -M virt
-expect missing-file 1 "cannot open" -- -kernel "$tmp/nope.elf"
-expect empty-file 1 "is empty" -- -kernel "$tmp/empty.bin"
-expect directory 1 "is a directory" -- -kernel "$tmp"
+expect no-kernel 1 "nothing to run" -- -M virt -bios none
+expect missing-file 1 "cannot open" -- -bios none -kernel "$tmp/nope.elf"
+expect empty-file 1 "is empty" -- -bios none -kernel "$tmp/empty.bin"
+expect directory 1 "is a directory" -- -bios none -kernel "$tmp"
 expect bad-bios 1 "cannot open" -- -bios "$tmp/nope.bin" -kernel "$count_elf"
-expect truncated-elf 1 "truncated\|corrupt\|not an ELF" -- -kernel "$tmp/trunc.elf"
-expect tiny-ram 1 "between 1 MiB" -- -m 1K -kernel "$count_elf"
-expect huge-smp 1 "1 to 64 harts" -- -smp 1000 -kernel "$count_elf"
-expect wrong-arch 1 "needs RISC-V 64-bit" -- -kernel /bin/sh
-expect raw-runs-off-the-end 124 "stopped after 1000 instructions" -- -kernel "$tmp/junk.bin" --max-insns 1000
+expect truncated-elf 1 "truncated\|corrupt\|not an ELF" -- -bios none -kernel "$tmp/trunc.elf"
+expect tiny-ram 1 "between 1 MiB" -- -m 1K -bios none -kernel "$count_elf"
+expect huge-smp 1 "1 to 64 harts" -- -smp 1000 -bios none -kernel "$count_elf"
+expect wrong-arch 1 "needs RISC-V 64-bit" -- -bios none -kernel /bin/sh
+expect raw-runs-off-the-end 124 "stopped after 1000 instructions" -- -bios none -kernel "$tmp/junk.bin" --max-insns 1000
+expect initrd-without-kernel 2 "-initrd needs -kernel" -- -initrd "$tmp/initrd.img"
+expect append-without-kernel 2 "-append needs -kernel" -- -append "console=ttyS0"
+expect bad-machine-option 2 "unknown machine option" -- -M virt,aia=aplic -bios none -kernel "$count_elf"
+expect missing-initrd 1 "cannot open" -- -bios none -kernel "$count_elf" -initrd "$tmp/nope.img"
+expect missing-dtb 1 "-dtb .*cannot open" -- -bios none -kernel "$count_elf" -dtb "$tmp/nope.dtb"
+expect bad-dtb 1 "not a valid device tree" -- -bios none -kernel "$count_elf" -dtb "$tmp/junk.bin"
+expect dump-dtb 0 "device tree written" -- -bios none -M virt,dumpdtb="$tmp/virt.dtb" -smp 2 -kernel "$count_elf" \
+  -append "console=ttyS0"
+expect dump-dtb-long 0 "device tree written" -- -bios none --dump-dtb "$tmp/virt2.dtb" -kernel "$count_elf" \
+  -initrd "$tmp/initrd.img"
+# The dumped blob is a valid tree with the command line and the initrd in /chosen.
+if command -v dtc >/dev/null 2>&1; then
+  if dtc -I dtb -O dts "$tmp/virt.dtb" 2>/dev/null | grep -q 'bootargs = "console=ttyS0"' &&
+    dtc -I dtb -O dts "$tmp/virt.dtb" 2>/dev/null | grep -q 'cpu@1 {' &&
+    dtc -I dtb -O dts "$tmp/virt2.dtb" 2>/dev/null | grep -q 'linux,initrd-start = <0x00 0x84000000>'; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL dump-dtb contents:"
+    for f in "$tmp/virt.dtb" "$tmp/virt2.dtb"; do dtc -I dtb -O dts "$f" 2>&1 | sed 's/^/    /'; done
+  fi
+  # -dtb uses a blob as is; -append still sets /chosen bootargs (as QEMU 7.2).
+  expect dtb-roundtrip 0 "device tree written" -- -bios none --dump-dtb "$tmp/virt3.dtb" -kernel "$count_elf" \
+    -dtb "$tmp/virt.dtb" -append "root=/dev/vda"
+  if ! dtc -I dtb -O dts "$tmp/virt3.dtb" 2>/dev/null | grep -q 'bootargs = "root=/dev/vda"'; then
+    failed=$((failed + 1))
+    echo "FAIL dtb-roundtrip: bootargs not updated"
+  fi
+fi
 
-# The exact instruction count, from --stats and from the trace.
-expect stats 0 "instructions retired: 2005$" -- -M virt -m 128M -bios none -nographic -kernel "$count_elf" --stats
-"$orrery" -kernel "$count_elf" --trace "$tmp/trace.log" >/dev/null 2>&1
+# The exact instruction count, from --stats and from the trace: count.S
+# retires 2005 instructions, and every hart first runs the 6 instructions of
+# the reset ROM at 0x1000 (auipc, addi, csrr, ld, ld, jr: a0 = hart ID,
+# a1 = device tree, a2 = fw_dynamic_info, jump to the entry), so 2011.
+expect stats 0 "instructions retired: 2011$" -- -M virt -m 128M -bios none -nographic -kernel "$count_elf" --stats
+"$orrery" -bios none -kernel "$count_elf" --trace "$tmp/trace.log" >/dev/null 2>&1
 lines=$(wc -l <"$tmp/trace.log")
-if [ "$lines" -eq 2005 ] && head -1 "$tmp/trace.log" | grep -q '^core   0: 3 0x0000000080000000 (0x3e800293) x5  0x00000000000003e8 ; addi    t0, zero, 1000$' &&
+if [ "$lines" -eq 2011 ] && head -1 "$tmp/trace.log" | grep -q '^core   0: 3 0x0000000000001000 (0x00000297) x5  0x0000000000001000 ; auipc   t0, 0x0$' &&
+  sed -n 6p "$tmp/trace.log" | grep -q '^core   0: 3 0x0000000000001014 (0x00028067) ; jalr    zero, 0(t0)$' &&
+  sed -n 7p "$tmp/trace.log" | grep -q '^core   0: 3 0x0000000080000000 (0x3e800293) x5  0x00000000000003e8 ; addi    t0, zero, 1000$' &&
   tail -1 "$tmp/trace.log" | grep -q '(0x00732023) ; sw      t2, 0(t1)$'; then
   passed=$((passed + 1))
 else
   failed=$((failed + 1))
-  echo "FAIL trace: $lines lines (want 2005); first and last:"
-  head -1 "$tmp/trace.log"
-  tail -1 "$tmp/trace.log"
+  echo "FAIL trace: $lines lines (want 2011); first, sixth, seventh and last:"
+  sed -n '1p;6p;7p;$p' "$tmp/trace.log"
 fi
 
 echo "cli: $passed passed, $failed failed"

@@ -40,6 +40,19 @@ TEST(Cli, OrreryFlagsParse) {
   EXPECT_TRUE(o.stats);
 }
 
+TEST(Cli, BootFlagsParse) {
+  const CliOptions o = parse({"-kernel", "Image", "-initrd", "rootfs.cpio", "-append", "console=ttyS0 quiet",
+                              "-dtb", "board.dtb", "--dump-dtb", "out.dtb"});
+  EXPECT_EQ(o.virt.initrd, "rootfs.cpio");
+  EXPECT_EQ(o.virt.append, "console=ttyS0 quiet");
+  EXPECT_EQ(o.virt.dtb, "board.dtb");
+  EXPECT_EQ(o.dump_dtb, "out.dtb");
+  EXPECT_EQ(o.virt.bios, kDefaultBios) << "QEMU loads its OpenSBI unless told otherwise";
+  const CliOptions m = parse({"-M", "virt,dumpdtb=q.dtb"});
+  EXPECT_EQ(m.machine, "virt");
+  EXPECT_EQ(m.dump_dtb, "q.dtb");
+}
+
 TEST(Cli, MemorySizes) {
   EXPECT_EQ(parse_memory_size("128"), 128ull << 20);
   EXPECT_EQ(parse_memory_size("512K"), 512ull << 10);
@@ -62,6 +75,12 @@ TEST(Cli, BadInputGivesOneLineErrors) {
   EXPECT_NE(error_of({"-m", "lots"}).find("-m lots"), std::string::npos);
   EXPECT_NE(error_of({"--max-insns", "many"}).find("max-insns"), std::string::npos);
   EXPECT_NE(error_of({"-kernel"}).find("kernel"), std::string::npos);
+  EXPECT_NE(error_of({"-initrd", "r"}).find("-initrd needs -kernel"), std::string::npos);
+  EXPECT_NE(error_of({"-append", "x"}).find("-append needs -kernel"), std::string::npos);
+  EXPECT_NE(error_of({"-M", "virt,aia=aplic"}).find("unknown machine option"), std::string::npos);
+  EXPECT_NE(error_of({"-M", "virt,dumpdtb="}).find("unknown machine option"), std::string::npos);
+  EXPECT_NE(error_of({"-bios", ""}).find("-bios"), std::string::npos);
+  EXPECT_NE(error_of({"--dump-dtb"}).find("dump-dtb"), std::string::npos);
   // No prefix guessing: -m is memory, never --machine or --max-insns.
   EXPECT_EQ(parse({"-m", "64"}).virt.ram_size, 64ull << 20);
 }
@@ -69,7 +88,8 @@ TEST(Cli, BadInputGivesOneLineErrors) {
 TEST(Cli, HelpListsEveryFlag) {
   const std::string help = usage_text();
   for (const char* flag : {"--machine", "--memory", "--smp", "--bios", "--kernel", "--nographic", "--max-insns",
-                           "--trace", "--engine", "--stats", "--help", "--version"})
+                           "--trace", "--engine", "--stats", "--help", "--version", "--initrd", "--append",
+                           "--dtb", "--dump-dtb", "Ctrl-A X"})
     EXPECT_NE(help.find(flag), std::string::npos) << flag;
 }
 

@@ -1,5 +1,8 @@
 #pragma once
+#include <cstddef>
 #include <cstdint>
+#include <deque>
+#include <functional>
 #include <string>
 
 namespace orrery {
@@ -9,23 +12,60 @@ class CharBackend {
  public:
   virtual ~CharBackend() = default;
   virtual void write(std::uint8_t byte) = 0;
-  // A received byte, if one is waiting.
+  // A received byte, if one is waiting. Never blocks.
   virtual bool read(std::uint8_t& byte) = 0;
   virtual void flush() {}
+  // Called periodically in guest time by the machine: gather input that has
+  // arrived and push out buffered output. Returns true while the backend
+  // wants to be called again (more input may come, or output waits).
+  virtual bool service() { return false; }
 };
 
-// The host's stdout (output only for now: console input arrives with the
-// raw-terminal backend of the full-system platform). Output is buffered and
-// flushed at each newline, when full, and at exit.
+// The host's stdin and stdout (or any pair of descriptors), as QEMU's
+// -nographic console:
+// - When the input is a terminal, it is put in raw mode (no echo, no line
+//   editing, no signals from ^C: every key goes to the guest) and restored
+//   when the backend is destroyed, at exit, and on SIGINT/SIGTERM/SIGHUP/
+//   SIGQUIT. QEMU's escape works: Ctrl-A X quits ("orrery: terminated"),
+//   Ctrl-A Ctrl-A sends one Ctrl-A, Ctrl-A H prints the escapes.
+// - Otherwise (a pipe or a file) bytes are delivered as they arrive, without
+//   escapes; end of file just means no more input.
+// Input is read without blocking from service(). Output is buffered and
+// flushed at each newline, when full, from service(), and at destruction.
 class StdioBackend final : public CharBackend {
  public:
-  ~StdioBackend() override { flush(); }
+  StdioBackend(int in_fd, int out_fd);
+  StdioBackend();  // stdin and stdout
+  ~StdioBackend() override;
+  StdioBackend(const StdioBackend&) = delete;
+  StdioBackend& operator=(const StdioBackend&) = delete;
+
   void write(std::uint8_t byte) override;
-  bool read(std::uint8_t&) override { return false; }
+  bool read(std::uint8_t& byte) override;
   void flush() override;
+  bool service() override;
+
+  // What Ctrl-A X does (e.g. print a message and stop the machine). Without
+  // a handler the escape is ignored.
+  void set_quit_handler(std::function<void()> quit) { quit_ = std::move(quit); }
+  bool raw_terminal() const { return raw_; }
+  bool input_open() const { return input_open_; }
+  // Feed received bytes through the escape handling (what service() does
+  // with the bytes it reads; public for tests).
+  void receive(const std::uint8_t* data, std::size_t n);
+
+  static constexpr std::uint8_t kEscape = 0x01;  // Ctrl-A
 
  private:
-  std::string buffer_;
+  void poll_input();
+
+  int in_fd_, out_fd_;
+  bool raw_ = false;          // input is a terminal we put in raw mode
+  bool input_open_ = true;    // no end of file or error seen yet
+  bool escape_seen_ = false;  // the previous byte was Ctrl-A
+  std::deque<std::uint8_t> rx_;
+  std::string tx_;
+  std::function<void()> quit_;
 };
 
 // Collects output in memory (tests).
@@ -38,6 +78,7 @@ class StringBackend final : public CharBackend {
     in.erase(0, 1);
     return true;
   }
+  bool service() override { return !in.empty(); }
   std::string out;
   std::string in;
 };

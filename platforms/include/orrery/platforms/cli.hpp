@@ -14,6 +14,7 @@ struct CliOptions {
   std::uint64_t max_insns = 0;
   std::string trace;
   std::string engine = "interp";
+  std::string dump_dtb;  // write the device tree here and exit (QEMU's -M virt,dumpdtb=FILE)
   bool stats = false;
   bool help = false;
   bool version = false;
