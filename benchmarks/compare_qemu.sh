@@ -13,7 +13,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 now() { date +%s.%N; }
-insns=$("$orrery" -kernel "$elf" --stats 2>&1 >/dev/null | sed -n 's/^orrery: instructions retired: //p')
+insns=$("$orrery" -bios none -kernel "$elf" --stats 2>&1 >/dev/null | sed -n 's/^orrery: instructions retired: //p')
 i=0
 while [ "$i" -lt "$runs" ]; do
   t0=$(now); "$orrery" -M virt -m 128M -bios none -nographic -kernel "$elf" >/dev/null; t1=$(now)

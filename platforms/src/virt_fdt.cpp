@@ -182,8 +182,15 @@ void write_chosen(FdtWriter& w, const VirtFdtParams& p) {
   w.str("stdout-path", fmt::format("/soc/serial@{:x}", virt_map::kUart0));
   if (!p.bootargs.empty()) w.str("bootargs", p.bootargs);
   if (p.initrd_end) {
-    w.cells("linux,initrd-start", {FdtWriter::hi(p.initrd_start), FdtWriter::lo(p.initrd_start)});
-    w.cells("linux,initrd-end", {FdtWriter::hi(p.initrd_end), FdtWriter::lo(p.initrd_end)});
+    // One cell, as QEMU writes them, while the addresses fit (readers take
+    // the property's length as the number's size); two cells above 4 GiB.
+    if (p.initrd_end >> 32) {
+      w.cells("linux,initrd-start", {FdtWriter::hi(p.initrd_start), FdtWriter::lo(p.initrd_start)});
+      w.cells("linux,initrd-end", {FdtWriter::hi(p.initrd_end), FdtWriter::lo(p.initrd_end)});
+    } else {
+      w.u32("linux,initrd-start", static_cast<std::uint32_t>(p.initrd_start));
+      w.u32("linux,initrd-end", static_cast<std::uint32_t>(p.initrd_end));
+    }
   }
   w.end();
 }
@@ -242,8 +249,13 @@ std::vector<std::uint8_t> patch_fdt_chosen(std::vector<std::uint8_t> blob, const
   if (chosen < 0) chosen = check(fdt_add_subnode(out.data(), 0, "chosen"));
   if (!bootargs.empty()) check(fdt_setprop_string(out.data(), chosen, "bootargs", bootargs.c_str()));
   if (initrd_end) {
-    check(fdt_setprop_u64(out.data(), chosen, "linux,initrd-start", initrd_start));
-    check(fdt_setprop_u64(out.data(), chosen, "linux,initrd-end", initrd_end));
+    if (initrd_end >> 32) {
+      check(fdt_setprop_u64(out.data(), chosen, "linux,initrd-start", initrd_start));
+      check(fdt_setprop_u64(out.data(), chosen, "linux,initrd-end", initrd_end));
+    } else {
+      check(fdt_setprop_u32(out.data(), chosen, "linux,initrd-start", static_cast<std::uint32_t>(initrd_start)));
+      check(fdt_setprop_u32(out.data(), chosen, "linux,initrd-end", static_cast<std::uint32_t>(initrd_end)));
+    }
   }
   check(fdt_pack(out.data()));
   out.resize(fdt_totalsize(out.data()));
