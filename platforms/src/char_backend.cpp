@@ -4,6 +4,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
@@ -142,12 +143,15 @@ void StdioBackend::receive(const std::uint8_t* data, std::size_t n) {
   }
 }
 
-void StdioBackend::poll_input() {
+void StdioBackend::poll_input(std::uint64_t wait_ns) {
   // Take no more while the guest has a backlog: a large file or paste is
   // read as the guest consumes it.
   while (input_open_ && rx_.size() < 4096) {
     pollfd p{in_fd_, POLLIN, 0};
-    const int ready = ::poll(&p, 1, 0);
+    // Wait only before the first read, and only when nothing is queued.
+    const timespec wait{0, static_cast<long>(rx_.empty() ? std::min<std::uint64_t>(wait_ns, 999'999'999) : 0)};
+    wait_ns = 0;
+    const int ready = ::ppoll(&p, 1, &wait, nullptr);
     if (ready < 0 && errno == EINTR) continue;
     if (ready <= 0 || !(p.revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL))) return;
     if (p.revents & POLLNVAL) {
@@ -165,8 +169,9 @@ void StdioBackend::poll_input() {
   }
 }
 
-bool StdioBackend::service() {
-  poll_input();
+bool StdioBackend::service(std::uint64_t wait_ns) {
+  flush();  // show output before waiting for the answer to it
+  poll_input(wait_ns);
   flush();
   return input_open_ || !rx_.empty() || raw_;
 }

@@ -89,9 +89,13 @@ IrqLine plic_source(Plic& plic, unsigned id) {
 // event polls the console and lets the UART raise its interrupt. It runs
 // only while the console has something to do (input may still come, or an
 // interactive terminal's output to flush), so a batch run with stdin at end
-// of file schedules nothing.
+// of file schedules nothing. When every hart waits for an interrupt, guest
+// time would otherwise race through these polls at host speed: the console
+// may then wait up to one period of host time for input, so an idle guest
+// (a shell prompt) runs no faster than real time instead of spinning a core.
 void poll_console(Machine& machine, CharBackend& console, Uart16550& uart) {
-  const bool again = console.service();
+  const bool idle = std::all_of(machine.harts().begin(), machine.harts().end(), [](const auto& h) { return h->idle(); });
+  const bool again = console.service(idle ? kConsolePollPeriod / 1000 : 0);
   uart.poll();
   if (again)
     machine.events().schedule(machine.now() + kConsolePollPeriod,

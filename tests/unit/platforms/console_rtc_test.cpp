@@ -4,6 +4,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <string>
 
 #include "orrery/core/machine.hpp"
@@ -79,6 +80,30 @@ TEST(StdioBackend, PipeInputArrivesAsReadAndEndOfFileClosesIt) {
   close(in[0]);
   close(out[0]);
   close(out[1]);
+}
+
+TEST(StdioBackend, AnIdleGuestMayWaitForInput) {
+  int in[2], out[2];
+  ASSERT_EQ(pipe(in), 0);
+  ASSERT_EQ(pipe(out), 0);
+  {
+    StdioBackend console(in[0], out[1]);
+    using Clock = std::chrono::steady_clock;
+    auto t0 = Clock::now();
+    console.service(0);
+    EXPECT_LT(Clock::now() - t0, std::chrono::milliseconds(20)) << "a busy guest never waits";
+    t0 = Clock::now();
+    console.service(30'000'000);
+    EXPECT_GE(Clock::now() - t0, std::chrono::milliseconds(25)) << "an idle one waits for input";
+    ASSERT_EQ(write(in[1], "q", 1), 1);
+    t0 = Clock::now();
+    console.service(5'000'000'000);
+    EXPECT_LT(Clock::now() - t0, std::chrono::seconds(1)) << "input ends the wait";
+    std::uint8_t b = 0;
+    EXPECT_TRUE(console.read(b));
+    EXPECT_EQ(b, 'q');
+  }
+  for (int fd : {in[0], in[1], out[0], out[1]}) close(fd);
 }
 
 TEST(StdioBackend, TerminalIsRawWhileInUseAndEscapesWork) {

@@ -18,7 +18,9 @@ class CharBackend {
   // Called periodically in guest time by the machine: gather input that has
   // arrived and push out buffered output. Returns true while the backend
   // wants to be called again (more input may come, or output waits).
-  virtual bool service() { return false; }
+  // `wait_ns` > 0 says the guest is idle: the backend may block up to that
+  // long for input, so an idle guest at a prompt does not spin the host.
+  virtual bool service(std::uint64_t wait_ns = 0) { return (void)wait_ns, false; }
 };
 
 // The host's stdin and stdout (or any pair of descriptors), as QEMU's
@@ -43,7 +45,7 @@ class StdioBackend final : public CharBackend {
   void write(std::uint8_t byte) override;
   bool read(std::uint8_t& byte) override;
   void flush() override;
-  bool service() override;
+  bool service(std::uint64_t wait_ns = 0) override;
 
   // What Ctrl-A X does (e.g. print a message and stop the machine). Without
   // a handler the escape is ignored.
@@ -57,7 +59,7 @@ class StdioBackend final : public CharBackend {
   static constexpr std::uint8_t kEscape = 0x01;  // Ctrl-A
 
  private:
-  void poll_input();
+  void poll_input(std::uint64_t wait_ns);
 
   int in_fd_, out_fd_;
   bool raw_ = false;          // input is a terminal we put in raw mode
@@ -78,7 +80,7 @@ class StringBackend final : public CharBackend {
     in.erase(0, 1);
     return true;
   }
-  bool service() override { return !in.empty(); }
+  bool service(std::uint64_t = 0) override { return !in.empty(); }
   std::string out;
   std::string in;
 };
