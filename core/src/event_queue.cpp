@@ -6,6 +6,7 @@ EventQueue::Id EventQueue::schedule(Tick when, Callback callback) {
   const Id id = next_id_++;
   events_.emplace(Key{when, id}, std::move(callback));
   when_.emplace(id, when);
+  if (observer_) observer_(when);
   return id;
 }
 

@@ -4,7 +4,17 @@
 
 namespace orrery {
 
-Machine::Machine() : engine_(std::make_unique<InterpreterEngine>()) {}
+Machine::Machine() : engine_(std::make_unique<InterpreterEngine>()) {
+  // An event scheduled inside the running slice (e.g. a timer compare
+  // written by the guest) cuts the slice at the current instruction, so the
+  // next slice ends at the event's deadline instead of up to a quantum late.
+  events_.set_schedule_observer([this](Tick when) {
+    if (running_ && when < slice_start_ + slice_budget_ * cycle_period_) {
+      slice_cut_ = true;
+      running_->request_yield();
+    }
+  });
+}
 Machine::~Machine() = default;
 
 Hart& Machine::add_hart(std::unique_ptr<Hart> hart) {
@@ -66,13 +76,21 @@ RunOutcome Machine::run(std::uint64_t max_instructions) {
       budget = std::min(budget, (left + harts_.size() - 1) / harts_.size());
     }
     bool all_idle = true;
+    slice_budget_ = budget;
+    slice_cut_ = false;
     for (auto& h : harts_) {
       if (h->idle()) continue;
       all_idle = false;
       running_ = h.get();
       running_start_cycles_ = h->cycles();
       h->clear_yield();
-      if (!exit_requested_ && !reset_requested_) executed += engine_->run(*h, budget);
+      if (!exit_requested_ && !reset_requested_) {
+        const std::uint64_t ran = engine_->run(*h, slice_budget_);
+        executed += ran;
+        // A cut slice is as long as the hart that cut it ran; later harts
+        // run that much too.
+        if (slice_cut_) slice_budget_ = std::max<std::uint64_t>(ran, 1);
+      }
       running_ = nullptr;
       if (exit_requested_ || reset_requested_) break;
     }
@@ -85,7 +103,7 @@ RunOutcome Machine::run(std::uint64_t max_instructions) {
       }
       slice_start_ = std::max(slice_start_, deadline);
     } else {
-      slice_start_ += budget * cycle_period_;
+      slice_start_ += slice_budget_ * cycle_period_;
     }
     events_.run_due(slice_start_);
     if (reset_requested_) do_reset();

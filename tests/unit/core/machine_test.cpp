@@ -27,11 +27,16 @@ class CountingHart : public Hart {
       ++done;
       if (exit_at_ && n_ == exit_at_) m_.request_exit(7);
       if (probe_at_ && n_ == probe_at_) probed_now_ = m_.now();
+      if (schedule_at_ && n_ == schedule_at_)
+        m_.events().schedule(m_.now() + schedule_delay_, [this](Tick) { fired_at_retired_ = n_; });
     }
     return done;
   }
   std::uint64_t exit_at_ = 0;
   std::uint64_t probe_at_ = 0;
+  std::uint64_t schedule_at_ = 0;
+  Tick schedule_delay_ = 0;
+  std::uint64_t fired_at_retired_ = 0;
   Tick probed_now_ = 0;
 
  private:
@@ -110,6 +115,19 @@ TEST(Machine, NowIncludesTheRunningHartsProgress) {
   m.run(2000);
   EXPECT_EQ(h.probed_now_, 1500u * 3);
   EXPECT_EQ(m.now(), 2000u * 3);
+}
+
+TEST(Machine, AnEventScheduledMidSliceFiresOnTime) {
+  // A guest writing a timer compare inside a slice must not see the timer
+  // fire up to a quantum late.
+  Machine m;
+  auto& h = static_cast<CountingHart&>(m.add_hart(std::make_unique<CountingHart>(0, m, nullptr)));
+  m.set_cycle_period(1000);
+  m.set_quantum(10000);
+  h.schedule_at_ = 100;
+  h.schedule_delay_ = 50 * 1000;
+  m.run(5000);
+  EXPECT_EQ(h.fired_at_retired_, 150u);
 }
 
 TEST(Engine, UnknownEngineIsAnError) {

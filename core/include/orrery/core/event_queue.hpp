@@ -18,6 +18,9 @@ class EventQueue {
   static constexpr Tick kNever = std::numeric_limits<Tick>::max();
 
   Id schedule(Tick when, Callback callback);
+  // Told about every newly scheduled deadline (the machine uses it to end a
+  // running slice early so the event fires on time).
+  void set_schedule_observer(std::function<void(Tick)> observer) { observer_ = std::move(observer); }
   bool cancel(Id id);  // false if it already fired or never existed
   Tick next_deadline() const { return events_.empty() ? kNever : events_.begin()->first.first; }
   bool empty() const { return events_.empty(); }
@@ -31,6 +34,7 @@ class EventQueue {
   std::map<Key, Callback> events_;
   std::map<Id, Tick> when_;
   Id next_id_ = 1;
+  std::function<void(Tick)> observer_;
 };
 
 }  // namespace orrery

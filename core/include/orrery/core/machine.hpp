@@ -82,6 +82,8 @@ class Machine {
   Tick slice_start_ = 0;          // guest time at the start of the current slice
   Hart* running_ = nullptr;       // hart inside the engine, if any
   std::uint64_t running_start_cycles_ = 0;
+  std::uint64_t slice_budget_ = 0;  // instructions per hart in the current slice
+  bool slice_cut_ = false;          // an event scheduled mid-slice ends it early
 
   bool exit_requested_ = false;
   int exit_code_ = 0;
