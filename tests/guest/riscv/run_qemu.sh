@@ -24,7 +24,10 @@ while [ $# -gt 0 ]; do
     esac
 done
 tests="$*"
-[ -n "$tests" ] || tests="rv64i_alu rv64i_mem rv64i_control rv64m rv64a rv64f rv64d rvc zicsr traps fencei cpubound"
+[ -n "$tests" ] || tests="rv64i_alu rv64i_mem rv64i_control rv64m rv64a rv64f rv64d rvc zicsr traps fencei \
+ priv_modes pmp cpubound"
+# tests linked with the privileged-architecture helpers (ORRERY_GUEST_PRIV_TESTS)
+priv_tests=" priv_modes pmp "
 mkdir -p "$build"
 flags="-march=rv64gc -mabi=lp64d -mcmodel=medany -O2 -ffreestanding -nostdlib -nostartfiles -static \
  -fno-pie -no-pie -fno-stack-protector -Wl,--build-id=none -Wl,--no-warn-rwx-segments -Wall -Wextra -Wno-unused-function \
@@ -36,6 +39,9 @@ for t in $tests; do
         [ -f "$f" ] && src="$src $f"
     done
     [ -n "$src" ] || { echo "no source for $t"; fail=1; continue; }
+    case "$priv_tests" in
+    *" $t "*) src=" $here/common/priv.S $here/common/priv.c$src" ;;
+    esac
     # shellcheck disable=SC2086
     if ! $cc $flags -o "$build/$t.elf" "$here/common/crt0.S" "$here/common/guest.c" $src; then
         echo "$t: BUILD FAILED"; fail=1; continue
