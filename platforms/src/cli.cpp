@@ -7,13 +7,17 @@
 #include <sstream>
 
 #include "orrery/core/engine.hpp"
+#include "orrery/core/machine.hpp"
+#include "orrery/platforms/virtio_blk.hpp"
+#include "orrery/platforms/virtio_mmio.hpp"
+#include "orrery/platforms/virtio_rng.hpp"
 
 namespace orrery {
 namespace po = boost::program_options;
 
 namespace {
 
-po::options_description describe(CliOptions& o, std::string& memory, std::string& smp) {
+po::options_description describe_base(CliOptions& o, std::string& memory, std::string& smp) {
   po::options_description d("Options (QEMU spellings where they overlap)");
   d.add_options()
       ("help,h", po::bool_switch(&o.help), "print this help and exit")
@@ -42,6 +46,41 @@ po::options_description describe(CliOptions& o, std::string& memory, std::string
       ("engine", po::value(&o.engine)->value_name("NAME"), "execution engine: interp (default)")
       ("stats", po::bool_switch(&o.stats), "print instructions retired, host seconds and MIPS at exit");
   return d;
+}
+
+po::options_description describe_with_devices(CliOptions& o, std::string& memory, std::string& smp,
+                                              std::vector<std::string>& drives, std::vector<std::string>& devices) {
+  po::options_description d = describe_base(o, memory, smp);
+  d.add_options()
+      ("drive", po::value(&drives)->composing()->value_name("file=FILE[,format=raw][,if=virtio][,readonly=on]"),
+       "a virtio-blk disk backed by a raw image (repeatable)")
+      ("device", po::value(&devices)->composing()->value_name("virtio-rng-device"),
+       "add a device; only virtio-rng-device (virtio entropy source) exists (repeatable)");
+  return d;
+}
+
+// virtio devices take virt's slots from the last one down, as QEMU assigns
+// them, so guests see the same addresses and PLIC sources.
+void add_virtio_devices(CliOptions& o, const std::vector<std::string>& drives,
+                        const std::vector<std::string>& devices) {
+  constexpr unsigned kSlots = 8;
+  if (drives.size() + devices.size() > kSlots)
+    throw Error(fmt::format("too many virtio devices ({}); virt has {} virtio-mmio slots",
+                            drives.size() + devices.size(), kSlots));
+  unsigned next = kSlots;
+  for (const std::string& text : drives) {
+    const DriveConfig disk = parse_drive_option(text);
+    o.virt.virtio.push_back({--next, [disk](Machine& m, IrqLine irq) -> Device& {
+      return m.own(std::make_unique<VirtioMmio>(m.bus(), std::make_unique<VirtioBlk>(disk), std::move(irq)));
+    }});
+  }
+  for (const std::string& name : devices) {
+    if (name != "virtio-rng-device")
+      throw Error(fmt::format("-device {}: unknown device (available: virtio-rng-device)", name));
+    o.virt.virtio.push_back({--next, [](Machine& m, IrqLine irq) -> Device& {
+      return m.own(std::make_unique<VirtioMmio>(m.bus(), std::make_unique<VirtioRng>(), std::move(irq)));
+    }});
+  }
 }
 
 // -M virt[,dumpdtb=FILE]: QEMU's machine options that mean something here.
@@ -93,10 +132,11 @@ std::uint64_t parse_memory_size(std::string_view text) {
 std::string usage_text() {
   CliOptions o;
   std::string memory, smp;
+  std::vector<std::string> drives, devices;
   std::ostringstream out;
   out << "usage: orrery -M virt[,dumpdtb=FILE] [-m SIZE] [-smp N] [-bios none|default|FILE] [-kernel FILE]\n"
          "              [-initrd FILE] [-append CMDLINE] [-dtb FILE] [options]\n\n"
-      << describe(o, memory, smp)
+      << describe_with_devices(o, memory, smp, drives, devices)
       << "\nExit status: the guest's (SiFive test finisher), 1 for an error, 2 for a bad command line,\n"
          "124 when --max-insns stopped the run.\n";
   return out.str();
@@ -105,7 +145,8 @@ std::string usage_text() {
 CliOptions parse_command_line(int argc, const char* const* argv) {
   CliOptions o;
   std::string memory, smp;
-  po::options_description d = describe(o, memory, smp);
+  std::vector<std::string> drives, devices;
+  po::options_description d = describe_with_devices(o, memory, smp, drives, devices);
   po::variables_map vm;
   try {
     // allow_long_disguise accepts QEMU's single-dash long options (-kernel).
@@ -131,6 +172,7 @@ CliOptions parse_command_line(int argc, const char* const* argv) {
   if (o.virt.kernel.empty() && !o.virt.initrd.empty()) throw Error("-initrd needs -kernel");
   if (o.virt.kernel.empty() && !o.virt.append.empty()) throw Error("-append needs -kernel");
   if (o.dump_dtb.empty() && vm.count("dump-dtb")) throw Error("--dump-dtb needs a file name");
+  add_virtio_devices(o, drives, devices);
   make_engine(o.engine);  // validates the name
   return o;
 }

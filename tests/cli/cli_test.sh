@@ -51,6 +51,16 @@ expect raw-runs-off-the-end 124 "stopped after 1000 instructions" -- -bios none 
 expect initrd-without-kernel 2 "-initrd needs -kernel" -- -initrd "$tmp/initrd.img"
 expect append-without-kernel 2 "-append needs -kernel" -- -append "console=ttyS0"
 expect bad-machine-option 2 "unknown machine option" -- -M virt,aia=aplic -bios none -kernel "$count_elf"
+printf 'x' >"$tmp/odd.img"
+expect drive-bad-format 2 "format" -- -bios none -kernel "$count_elf" -drive file="$tmp/odd.img",format=qcow2
+expect drive-bad-key 2 "-drive" -- -bios none -kernel "$count_elf" -drive file="$tmp/odd.img",cache=none
+expect drive-missing-file 1 "cannot open\|No such file" -- -bios none -kernel "$count_elf" -drive file="$tmp/nope.img",format=raw,if=virtio
+expect drive-odd-size 1 "512" -- -bios none -kernel "$count_elf" -drive file="$tmp/odd.img",format=raw,if=virtio
+expect bad-device 2 "unknown device" -- -bios none -kernel "$count_elf" -device e1000
+expect too-many-virtio 2 "too many virtio devices" -- -bios none -kernel "$count_elf" \
+  -device virtio-rng-device -device virtio-rng-device -device virtio-rng-device -device virtio-rng-device \
+  -device virtio-rng-device -device virtio-rng-device -device virtio-rng-device -device virtio-rng-device \
+  -device virtio-rng-device
 expect missing-initrd 1 "cannot open" -- -bios none -kernel "$count_elf" -initrd "$tmp/nope.img"
 expect missing-dtb 1 "-dtb .*cannot open" -- -bios none -kernel "$count_elf" -dtb "$tmp/nope.dtb"
 expect bad-dtb 1 "not a valid device tree" -- -bios none -kernel "$count_elf" -dtb "$tmp/junk.bin"
