@@ -55,11 +55,14 @@ constexpr u64 FS_OFF = 0, FS_INITIAL = 1ull << 13, FS_CLEAN = 2ull << 13, FS_DIR
 namespace csrn {
 constexpr u32 fflags = 0x001, frm = 0x002, fcsr = 0x003;
 constexpr u32 cycle = 0xC00, time = 0xC01, instret = 0xC02, hpmcounter3 = 0xC03, cycleh = 0xC80;
-constexpr u32 sstatus = 0x100, satp = 0x180;
+constexpr u32 sstatus = 0x100, sie = 0x104, stvec = 0x105, scounteren = 0x106, senvcfg = 0x10A;
+constexpr u32 sscratch = 0x140, sepc = 0x141, scause = 0x142, stval = 0x143, sip = 0x144, stimecmp = 0x14D;
+constexpr u32 satp = 0x180;
 constexpr u32 mstatus = 0x300, misa = 0x301, medeleg = 0x302, mideleg = 0x303, mie = 0x304, mtvec = 0x305,
               mcounteren = 0x306, menvcfg = 0x30A, mcountinhibit = 0x320, mhpmevent3 = 0x323;
 constexpr u32 mscratch = 0x340, mepc = 0x341, mcause = 0x342, mtval = 0x343, mip = 0x344;
-constexpr u32 pmpcfg0 = 0x3A0, tselect = 0x7A0, dcsr = 0x7B0;
+constexpr u32 pmpcfg0 = 0x3A0, pmpcfg1 = 0x3A1, pmpcfg2 = 0x3A2, pmpcfg3 = 0x3A3, pmpaddr0 = 0x3B0;
+constexpr u32 tselect = 0x7A0, dcsr = 0x7B0;
 constexpr u32 mcycle = 0xB00, minstret = 0xB02, mhpmcounter3 = 0xB03;
 constexpr u32 mvendorid = 0xF11, marchid = 0xF12, mimpid = 0xF13, mhartid = 0xF14, mconfigptr = 0xF15;
 }  // namespace csrn

@@ -7,7 +7,8 @@
 //     in vectored mode);
 //   * a trapping instruction does not retire (minstret unchanged) and writes
 //     no architectural register;
-//   * MRET: pc = mepc, MIE = MPIE, MPIE = 1, MPP = least-privileged mode (M);
+//   * MRET: pc = mepc, privilege = MPP, MIE = MPIE, MPIE = 1, MPP = the
+//     least-privileged supported mode (U on this M/S/U hart);
 //   * x0 is hardwired to zero.
 #include <gtest/gtest.h>
 
@@ -46,10 +47,11 @@ TEST_F(TrapTest, Ebreak) {
 TEST_F(TrapTest, IllegalInstructionReportsItsBits) {
   expect_illegal(fp_op(0b00000, FMT_H, 1, 2, 3, 0));  // fadd.h: no Zfh
   expect_illegal(r_type(OP, a0, 0, a1, a2, 0b1111111));
-  // Privileged instructions this M-only hart does not have.
-  expect_illegal(sret());
-  expect_illegal(sfence_vma(zero, zero));
+  // Privileged instructions this M/S/U hart does not have.
   expect_illegal(i_type(SYSTEM, 0, 0, 0, 0x002));  // uret (N extension, removed)
+  expect_illegal(r_type(SYSTEM, 0, 0, a0, a1, 0b0010001));  // hfence.vvma: no H
+  expect_illegal(r_type(SYSTEM, 0, 0, a0, a1, 0b0110001));  // hfence.gvma: no H
+  expect_illegal(r_type(SYSTEM, 0, 0, a0, a1, 0b0001011));  // sinval.vma: no Svinval
   expect_illegal(0x7b20'0073);                      // dret outside debug mode
   expect_illegal(i_type(SYSTEM, 0, 4, 0, 0));       // SYSTEM funct3 100 (hypervisor loads)
   // ECALL/EBREAK/MRET/WFI with nonzero rd or rs1 are not those instructions.
@@ -57,6 +59,10 @@ TEST_F(TrapTest, IllegalInstructionReportsItsBits) {
   expect_illegal(ebreak() | (a0 << 15));
   expect_illegal(mret() | (1u << 7));
   expect_illegal(wfi() | (1u << 15));
+  expect_illegal(sret() | (a0 << 15));
+  expect_illegal(sret() | (1u << 7));
+  expect_illegal(sfence_vma(a0, a1) | (a2 << 7));  // SFENCE.VMA has rd = 0
+  expect_illegal(sfence_vma(a0, a1) | (1u << 12));  // and funct3 = 0
 }
 
 // ---------------------------------------------------------------------------
@@ -98,21 +104,24 @@ TEST_F(TrapTest, TrapTargetsMtvecBaseInBothModes) {
 
 TEST_F(TrapTest, MretReturnsAndRestoresMie) {
   set_csr(csrn::mepc, kRamBase + 0x2222);
-  set_csr(csrn::mstatus, ms::MPIE);
+  set_csr(csrn::mstatus, ms::MPIE | ms::MPP);  // return to M
   const u64 before = hart_->retired();
   run_jump(mret(), kRamBase + 0x2222);
   EXPECT_EQ(hart_->retired(), before + 1) << "MRET retires";
+  EXPECT_EQ(hart_->priv(), kPrivM);
   u64 s = csr(csrn::mstatus);
   EXPECT_EQ(s & ms::MIE, ms::MIE);
   EXPECT_EQ(s & ms::MPIE, ms::MPIE);
-  EXPECT_EQ(s & ms::MPP, ms::MPP);
+  EXPECT_EQ(s & ms::MPP, 0u) << "MPP becomes U, the least-privileged mode";
   EXPECT_EQ(csr(csrn::mepc), kRamBase + 0x2222) << "MRET leaves mepc alone";
   // MPIE = 0: MIE becomes 0, MPIE becomes 1.
-  set_csr(csrn::mstatus, ms::MIE);
+  set_csr(csrn::mstatus, ms::MIE | ms::MPP);
   run_jump(mret(), kRamBase + 0x2222);
+  EXPECT_EQ(hart_->priv(), kPrivM);
   s = csr(csrn::mstatus);
   EXPECT_EQ(s & ms::MIE, 0u);
   EXPECT_EQ(s & ms::MPIE, ms::MPIE);
+  EXPECT_EQ(s & ms::MPP, 0u);
 }
 
 TEST_F(TrapTest, EcallHandlerRoundTrip) {
