@@ -53,6 +53,7 @@ Tick Aclint::mtime_to_tick(std::uint64_t value) const {
 void Aclint::set_mtime(std::uint64_t value) {
   offset_ = value - ticks_to_mtime(machine_.now());
   for (unsigned i = 0; i < harts_.size(); ++i) update_timer(i);
+  if (mtime_written_) mtime_written_();
 }
 
 void Aclint::set_mtimecmp(unsigned hart, std::uint64_t value) {

@@ -62,6 +62,9 @@ Aclint& add_clint(Machine& machine, const std::vector<riscv::RiscvHart*>& harts)
                   [hart](bool l) { hart->set_interrupt_line(kMtip, l); });
     hart->set_time_source([&clint] { return clint.mtime(); });
   }
+  clint.on_mtime_written([harts] {
+    for (riscv::RiscvHart* hart : harts) hart->update_stimecmp();
+  });
   machine.bus().add_mmio("riscv.aclint", virt_map::kClint, virt_map::kClintSize, clint);
   return clint;
 }

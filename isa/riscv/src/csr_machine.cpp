@@ -51,12 +51,17 @@ const CsrSpec kCsrs[] = {
      }},
     // M-level bits come from the CLINT/PLIC; SSIP, STIP (unless Sstc drives
     // it) and SEIP are writable here (privileged spec, "mip and mie").
-    {csr::mip, "mip", [](const RiscvHart& h) { return h.mip_; },
+    {csr::mip, "mip", [](const RiscvHart& h) { return h.live_mip(); },
      [](RiscvHart& h, u64 v) {
        u64 writable = irq_bit(kIrqSSI) | irq_bit(kIrqSEI);
        if (!(h.menvcfg_ & menvcfg::STCE)) writable |= irq_bit(kIrqSTI);
        h.mip_sw_ = (h.mip_sw_ & ~writable) | (v & writable);
        h.update_mip();
+     },
+     nullptr,
+     [](const RiscvHart& h) {
+       // SEIP's software bit alone (privileged spec, "Machine Interrupt Registers").
+       return (h.live_mip() & ~irq_bit(kIrqSEI)) | (h.mip_sw_ & irq_bit(kIrqSEI));
      }},
     // MODE 0 (direct) or 1 (vectored); bit 1 of the field is reserved.
     {csr::mtvec, "mtvec", [](const RiscvHart& h) { return h.mtvec_; },

@@ -55,7 +55,7 @@ const CsrSpec kCsrs[] = {
     {0x142, "scause", [](const RiscvHart& h) { return h.scause_; }, [](RiscvHart& h, u64 v) { h.scause_ = v; }},
     {0x143, "stval", [](const RiscvHart& h) { return h.stval_; }, [](RiscvHart& h, u64 v) { h.stval_ = v; }},
     // Only SSIP is writable through sip, and only when delegated.
-    {0x144, "sip", [](const RiscvHart& h) { return h.mip_ & h.mideleg_; },
+    {0x144, "sip", [](const RiscvHart& h) { return h.live_mip() & h.mideleg_; },
      [](RiscvHart& h, u64 v) {
        const u64 writable = irq_bit(kIrqSSI) & h.mideleg_;
        h.mip_sw_ = (h.mip_sw_ & ~writable) | (v & writable);

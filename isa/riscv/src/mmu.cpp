@@ -71,6 +71,9 @@ RiscvHart::Xlate RiscvHart::walk(Addr va, Access access, Priv priv, Addr& pa, bo
     // Bits 63:54 are reserved without Svpbmt/Svnapot; W without R is reserved.
     if (!(pte & kPteV) || (!(pte & kPteR) && (pte & kPteW)) || (pte >> 54)) return Xlate::PageFault;
     if (!(pte & (kPteR | kPteX))) {
+      // D, A and U are reserved in non-leaf PTEs; a walk that meets them
+      // set faults (privileged spec, "Virtual Address Translation Process").
+      if (pte & (kPteD | kPteA | kPteU)) return Xlate::PageFault;
       table = ((pte >> 10) & kPpnMask) << 12;
       continue;
     }

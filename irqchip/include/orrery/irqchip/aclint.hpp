@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "orrery/core/device.hpp"
@@ -32,6 +33,10 @@ class Aclint final : public Device {
   bool write(Addr offset, unsigned size, std::uint64_t value) override;
   void reset() override;
 
+  // Called after software changes mtime, so timers derived from it (Sstc's
+  // stimecmp in the harts) can re-evaluate.
+  void on_mtime_written(std::function<void()> callback) { mtime_written_ = std::move(callback); }
+
   // The current mtime (what the harts' time CSR reads).
   std::uint64_t mtime() const;
   std::uint64_t mtimecmp(unsigned hart) const { return harts_.at(hart).mtimecmp; }
@@ -62,6 +67,7 @@ class Aclint final : public Device {
   std::uint64_t hz_;
   std::uint64_t offset_ = 0;  // mtime minus the free-running count (mod 2^64)
   std::vector<PerHart> harts_;
+  std::function<void()> mtime_written_;
 };
 
 }  // namespace orrery

@@ -18,7 +18,8 @@ void csr_insn(RiscvHart& h, const Decoded& d) {
   if (!spec) return;
   const u64 old = reads ? h.csr_read(*spec) : 0;
   if (writes) {
-    const u64 value = kOp == Op::Write ? operand : kOp == Op::Set ? (old | operand) : (old & ~operand);
+    const u64 base = (kOp != Op::Write && spec->read_for_update) ? spec->read_for_update(h) : old;
+    const u64 value = kOp == Op::Write ? operand : kOp == Op::Set ? (base | operand) : (base & ~operand);
     h.csr_write(*spec, value);
   }
   h.set_x(d.rd, old);

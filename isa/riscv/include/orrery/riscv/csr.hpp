@@ -21,6 +21,10 @@ struct CsrSpec {
   void (*write)(RiscvHart&, std::uint64_t);
   // Extra access condition beyond privilege (e.g. mstatus.FS != Off).
   bool (*accessible)(const RiscvHart&, std::uint16_t number) = nullptr;
+  // The value CSRRS/CSRRC modify, when it differs from what a read returns
+  // (mip.SEIP reads as software bit OR external signal, but read-modify-
+  // write instructions use the software bit alone).
+  std::uint64_t (*read_for_update)(const RiscvHart&) = nullptr;
 };
 
 // CSR numbers used across files.

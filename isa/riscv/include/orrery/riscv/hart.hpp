@@ -163,6 +163,13 @@ class RiscvHart final : public Hart {
   void update_stimecmp();
   // Recompute interrupt-pending bits driven by state (SEIP, STIP).
   void update_mip();
+  // mip as a read sees it now: STIP follows time >= stimecmp under Sstc even
+  // if time moved without an event (e.g. software wrote the CLINT's mtime).
+  std::uint64_t live_mip() const {
+    if (!(menvcfg_ & menvcfg::STCE)) return mip_;
+    const std::uint64_t stip = read_time() >= stimecmp_ ? irq_bit(kIrqSTI) : 0;
+    return (mip_ & ~irq_bit(kIrqSTI)) | stip;
+  }
 
   // Architectural CSR state, public to the csr_*.cpp accessor files.
   struct Counters {
