@@ -18,7 +18,7 @@ namespace po = boost::program_options;
 namespace {
 
 po::options_description describe_base(CliOptions& o, std::string& memory, std::string& smp) {
-  po::options_description d("Options (QEMU spellings where they overlap)");
+  po::options_description d("Options (QEMU spellings where they overlap)", 100, 50);
   d.add_options()
       ("help,h", po::bool_switch(&o.help), "print this help and exit")
       ("version", po::bool_switch(&o.version), "print the version and exit")
@@ -38,7 +38,7 @@ po::options_description describe_base(CliOptions& o, std::string& memory, std::s
       ("dump-dtb", po::value(&o.dump_dtb)->value_name("FILE"),
        "write the machine's device tree blob to FILE and exit (like QEMU's -M virt,dumpdtb=FILE)")
       ("nographic", "accepted for QEMU compatibility: the console is always the terminal "
-       "(Ctrl-A X quits, Ctrl-A Ctrl-A sends Ctrl-A)")
+       "(Ctrl-A X quits; Ctrl-A Ctrl-A sends Ctrl-A)")
       ("max-insns", po::value(&o.max_insns)->value_name("N"),
        "stop after N instructions (retired or trapped, all harts); exit status 124")
       ("trace", po::value(&o.trace)->value_name("FILE"),
