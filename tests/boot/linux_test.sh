@@ -1,0 +1,67 @@
+#!/bin/sh
+# End-to-end Linux boots on the virt machine: Debian's OpenSBI (fw_dynamic),
+# the kernel from tools/build-linux and the initramfs from
+# tools/build-initramfs, whose /init runs the guest tests and powers off.
+#   1. -smp 1 and -smp 4 reach "orrery-init: all tests passed", exit 0;
+#   2. a guest-written pattern is in the disk image after power-off;
+#   3. a readonly=on drive rejects the guest's write and the file is unchanged.
+# Usage: linux_test.sh ORRERY   (exit 77 = skipped: guest images not built)
+set -u
+orrery=$1
+cache=${ORRERY_CACHE:-$HOME/.cache/orrery}
+kernel=$cache/linux/Image
+initrd=$cache/initramfs/initramfs.cpio.gz
+if [ ! -f "$kernel" ] || [ ! -f "$initrd" ]; then
+  echo "skipped: no guest images in $cache (run tools/build-linux and tools/build-initramfs)"
+  exit 77
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+
+# boot NAME ARGS...: boot Linux; pass if init reports success and orrery exits 0.
+boot() {
+  name=$1
+  shift
+  timeout 600 "$orrery" -M virt -m 256M -kernel "$kernel" -initrd "$initrd" -nographic --stats "$@" \
+    </dev/null >"$tmp/$name.out" 2>&1
+  status=$?
+  if [ "$status" -eq 0 ] && grep -q "^orrery-init: all tests passed" "$tmp/$name.out"; then
+    passed=$((passed + 1))
+    echo "ok $name ($(grep -o 'host seconds: .*' "$tmp/$name.out"))"
+    return 0
+  fi
+  failed=$((failed + 1))
+  echo "FAIL $name: exit status $status; last lines:"
+  tail -25 "$tmp/$name.out" | sed 's/^/    /'
+  return 1
+}
+
+check() {  # check NAME CONDITION-COMMAND...
+  name=$1
+  shift
+  if "$@"; then passed=$((passed + 1)); echo "ok $name"; else failed=$((failed + 1)); echo "FAIL $name"; fi
+}
+
+boot smp1 -smp 1 -append "console=ttyS0"
+boot smp4 -smp 4 -append "console=ttyS0"
+
+# The pattern disk_pattern.c writes at offset 8192.
+i=0
+: >"$tmp/pattern"
+while [ "$i" -lt 256 ]; do printf 'orrery:pattern!\n' >>"$tmp/pattern"; i=$((i + 1)); done
+dd if=/dev/zero of="$tmp/rw.img" bs=1M count=4 2>/dev/null
+boot disk-write -append "console=ttyS0 orrery.disk=write" -drive file="$tmp/rw.img",format=raw,if=virtio
+dd if="$tmp/rw.img" of="$tmp/block" bs=4096 skip=2 count=1 2>/dev/null
+check disk-write-reached-the-file cmp -s "$tmp/block" "$tmp/pattern"
+
+dd if=/dev/urandom of="$tmp/ro.img" bs=1M count=4 2>/dev/null
+cp "$tmp/ro.img" "$tmp/ro.orig"
+boot disk-readonly -append "console=ttyS0 orrery.disk=readonly" \
+  -drive file="$tmp/ro.img",format=raw,if=virtio,readonly=on
+check disk-readonly-file-unchanged cmp -s "$tmp/ro.img" "$tmp/ro.orig"
+check disk-readonly-guest-saw-the-error grep -q "disk_pattern: readonly: .*rejected" "$tmp/disk-readonly.out"
+
+echo "linux: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
