@@ -57,7 +57,7 @@ std::uint64_t RiscvHart::run_loop(std::uint64_t budget) {
       take_interrupt_if_pending();
     const Addr pc = pc_;
     std::uint32_t raw;
-    if (const std::uint8_t* p = tlbs_[fetch_tlb_index_].lookup<mmu::Access::Execute>(pc, 4)) [[likely]] {
+    if (const std::uint8_t* p = fetch_tlb_->lookup<mmu::Access::Execute>(pc, 4)) [[likely]] {
       std::memcpy(&raw, p, 4);
     } else if (!fetch_slow(raw)) {
       ++cycles_;  // the fetch fault was taken

@@ -151,8 +151,8 @@ class RiscvHart final : public Hart {
   // Which TLB serves fetches and data accesses; recomputed whenever priv,
   // MPRV, MPP or SUM change.
   void update_tlb_indices() {
-    data_tlb_index_ = tlb_index(data_priv());
-    fetch_tlb_index_ = tlb_index(priv_);
+    data_tlb_ = &tlbs_[tlb_index(data_priv())];
+    fetch_tlb_ = &tlbs_[tlb_index(priv_)];
   }
   Priv data_priv() const;
   unsigned tlb_index(Priv priv) const;
@@ -210,7 +210,7 @@ class RiscvHart final : public Hart {
   enum class Xlate : std::uint8_t { Ok, PageFault, AccessFault };
   bool translate(Addr va, mmu::Access access, Priv priv, Addr& pa, bool fill_tlb);
   Xlate walk(Addr va, mmu::Access access, Priv priv, Addr& pa, bool& readable, bool& writable, bool& executable);
-  mmu::SoftTlb<>& data_tlb() { return tlbs_[data_tlb_index_]; }
+  mmu::SoftTlb<>& data_tlb() { return *data_tlb_; }
   bool access_phys(Addr va, Addr pa, unsigned size, mmu::Access access, Priv priv, std::uint64_t& value);
   void raise_access(mmu::Access access, Xlate kind, Addr tval);
   void set_priv(Priv p) {
@@ -239,7 +239,10 @@ class RiscvHart final : public Hart {
 
   // One software TLB per translation context: U, S, S with SUM, M.
   mmu::SoftTlb<> tlbs_[4];
-  unsigned data_tlb_index_ = 3, fetch_tlb_index_ = 3;
+  // The TLBs serving the current data and fetch contexts (pointers, so the
+  // hot paths skip the index arithmetic).
+  mmu::SoftTlb<>* data_tlb_ = &tlbs_[3];
+  mmu::SoftTlb<>* fetch_tlb_ = &tlbs_[3];
 
   DecodeCache decode_cache_;
   std::function<std::uint64_t()> mtime_;
