@@ -51,12 +51,20 @@ void write_inhibit(RiscvHart& h, u64 v) {
 u64 read_zero(const RiscvHart&) { return 0; }
 
 // The unprivileged counters are visible below M only where mcounteren (for
-// S) and also scounteren (for U) set the counter's bit.
-bool counter_accessible(const RiscvHart& h, std::uint16_t number) {
+// S) and also scounteren (for U) set the counter's bit; in VS/VU hcounteren
+// must set it too, and a bit clear there or (for VU) in scounteren raises a
+// virtual-instruction exception rather than an illegal one (privileged spec,
+// "Hypervisor Counter-Enable Register").
+CsrFault counter_accessible(const RiscvHart& h, std::uint16_t number) {
   const unsigned bit = number & 31;
-  if (h.priv() == kPrivM) return true;
-  if (!((h.mcounteren_ >> bit) & 1)) return false;
-  return h.priv() == kPrivS || ((h.scounteren_ >> bit) & 1);
+  if (h.priv() == kPrivM) return CsrFault::None;
+  if (!((h.mcounteren_ >> bit) & 1)) return CsrFault::Illegal;
+  if (h.virt()) {
+    if (!((h.hcounteren_ >> bit) & 1)) return CsrFault::Virtual;
+    if (h.priv() == kPrivU && !((h.scounteren_ >> bit) & 1)) return CsrFault::Virtual;
+    return CsrFault::None;
+  }
+  return (h.priv() == kPrivS || ((h.scounteren_ >> bit) & 1)) ? CsrFault::None : CsrFault::Illegal;
 }
 
 std::vector<CsrSpec> build() {
@@ -64,7 +72,9 @@ std::vector<CsrSpec> build() {
       {csr::mcycle, "mcycle", read_cycle, write_cycle},
       {csr::minstret, "minstret", read_instret, write_instret},
       {csr::cycle, "cycle", read_cycle, nullptr, counter_accessible},
-      {csr::time, "time", [](const RiscvHart& h) { return h.read_time(); }, nullptr, counter_accessible},
+      // In VS/VU, time reads mtime + htimedelta.
+      {csr::time, "time", [](const RiscvHart& h) { return h.read_time() + (h.virt() ? h.htimedelta_ : 0); }, nullptr,
+       counter_accessible},
       {csr::instret, "instret", read_instret, nullptr, counter_accessible},
       {csr::mcountinhibit, "mcountinhibit", [](const RiscvHart& h) -> u64 { return h.counters_.inhibit; },
        write_inhibit},

@@ -7,7 +7,7 @@
 namespace orrery::riscv {
 namespace {
 
-bool fp_on(const RiscvHart& h, std::uint16_t) { return h.fp_enabled(); }
+CsrFault fp_on(const RiscvHart& h, std::uint16_t) { return h.fp_enabled() ? CsrFault::None : CsrFault::Illegal; }
 
 const CsrSpec kCsrs[] = {
     {csr::fflags, "fflags", [](const RiscvHart& h) -> std::uint64_t { return h.fflags_; },

@@ -25,10 +25,11 @@ u64 read_mstatus(const RiscvHart& h) {
   return v;
 }
 void write_mstatus(RiscvHart& h, u64 v) {
+  const u64 writable = kMstatusWritable | (h.config().has_h ? (mstatus::MPV | mstatus::GVA) : 0);
   // MPP is WARL over the implemented modes; 2 (reserved) keeps the old value.
   if (((v & mstatus::MPP) >> mstatus::MPP_SHIFT) == 2) v = (v & ~mstatus::MPP) | (h.mstatus_ & mstatus::MPP);
   const u64 old = h.mstatus_;
-  h.mstatus_ = (old & ~kMstatusWritable) | (v & kMstatusWritable);
+  h.mstatus_ = (old & ~writable) | (v & writable);
   h.mstatus_ = read_mstatus(h);
   // MXR changes what every cached page may read; SUM, MPRV and MPP only
   // select which TLB is used.
@@ -42,11 +43,16 @@ const CsrSpec kCsrs[] = {
     {csr::misa, "misa", [](const RiscvHart& h) { return h.misa_; }, nullptr},
     {0x302, "medeleg", [](const RiscvHart& h) { return h.medeleg_; },
      [](RiscvHart& h, u64 v) { h.medeleg_ = v & kMedelegWritable; }},
+    // With H, the VS-level interrupts and SGEI are read-only one here.
     {0x303, "mideleg", [](const RiscvHart& h) { return h.mideleg_; },
-     [](RiscvHart& h, u64 v) { h.mideleg_ = v & kMidelegWritable; }},
+     [](RiscvHart& h, u64 v) {
+       const u64 fixed = h.config().has_h ? (kVsIrqs | irq_bit(kIrqSGEI)) : 0;
+       h.mideleg_ = (v & kMidelegWritable) | fixed;
+     }},
     {csr::mie, "mie", [](const RiscvHart& h) { return h.mie_; },
      [](RiscvHart& h, u64 v) {
-       h.mie_ = v & kMieWritable;
+       const u64 h_bits = h.config().has_h ? (kVsIrqs | irq_bit(kIrqSGEI)) : 0;
+       h.mie_ = v & (kMieWritable | h_bits);
        h.update_mip();
      }},
     // M-level bits come from the CLINT/PLIC; SSIP, STIP (unless Sstc drives
@@ -56,6 +62,8 @@ const CsrSpec kCsrs[] = {
        u64 writable = irq_bit(kIrqSSI) | irq_bit(kIrqSEI);
        if (!(h.menvcfg_ & menvcfg::STCE)) writable |= irq_bit(kIrqSTI);
        h.mip_sw_ = (h.mip_sw_ & ~writable) | (v & writable);
+       // mip.VSSIP aliases hvip.VSSIP.
+       if (h.config().has_h) h.hvip_ = (h.hvip_ & ~irq_bit(kIrqVSSI)) | (v & irq_bit(kIrqVSSI));
        h.update_mip();
      },
      nullptr,

@@ -16,13 +16,14 @@ constexpr u64 kSstatusWritable = mstatus::SIE | mstatus::SPIE | mstatus::SPP | m
 
 const CsrSpec* mstatus_spec() { return find_csr(csr::mstatus); }
 
-// satp and SFENCE.VMA trap in S-mode when mstatus.TVM is set.
-bool satp_accessible(const RiscvHart& h, std::uint16_t) {
-  return !(h.priv() == kPrivS && (h.mstatus_ & mstatus::TVM));
+// satp and SFENCE.VMA trap in (H)S-mode when mstatus.TVM is set.
+CsrFault satp_accessible(const RiscvHart& h, std::uint16_t) {
+  return (h.priv() == kPrivS && !h.virt() && (h.mstatus_ & mstatus::TVM)) ? CsrFault::Illegal : CsrFault::None;
 }
 // Sstc: below M, stimecmp needs menvcfg.STCE and mcounteren.TM.
-bool stimecmp_accessible(const RiscvHart& h, std::uint16_t) {
-  return h.priv() == kPrivM || ((h.menvcfg_ & menvcfg::STCE) && (h.mcounteren_ & 2));
+CsrFault stimecmp_accessible(const RiscvHart& h, std::uint16_t) {
+  const bool ok = h.priv() == kPrivM || ((h.menvcfg_ & menvcfg::STCE) && (h.mcounteren_ & 2));
+  return ok ? CsrFault::None : CsrFault::Illegal;
 }
 
 void write_satp(RiscvHart& h, u64 v) {

@@ -60,7 +60,7 @@ struct Tables {
 
   Tables() {
     for (auto table : {rv64i_insns(), rv64m_insns(), rv64a_insns(), rv64f_insns(), rv64d_insns(), zicsr_insns(),
-                       system_insns()}) {
+                       system_insns(), hypervisor_insns()}) {
       for (const InsnSpec& s : table) {
         const Pattern p = parse_pattern(s.pattern, 32, s.mnemonic);
         if ((p.mask & 0x7f) != 0x7f || (p.match & 3) != 3)

@@ -11,7 +11,7 @@ namespace orrery::riscv {
 RiscvHart::RiscvHart(unsigned id, Machine& machine, HartConfig config)
     : Hart(id), machine_(machine), bus_(machine.bus()), config_(config) {
   misa_ = kMisaMxl64 | misa_ext('I') | misa_ext('M') | misa_ext('A') | misa_ext('F') | misa_ext('D') |
-          misa_ext('C') | misa_ext('S') | misa_ext('U');
+          misa_ext('C') | misa_ext('S') | misa_ext('U') | (config_.has_h ? misa_ext('H') : 0);
 }
 
 void RiscvHart::reset(Addr pc) {
@@ -24,11 +24,19 @@ void RiscvHart::reset(Addr pc) {
   mstatus_ = (2ull << 32) | (2ull << 34);
   mtvec_ = mepc_ = mcause_ = mtval_ = mscratch_ = mie_ = 0;
   mip_ = mip_sw_ = 0;
-  medeleg_ = mideleg_ = 0;
+  medeleg_ = 0;
   mcounteren_ = scounteren_ = 0;
   menvcfg_ = senvcfg_ = 0;
   stvec_ = sepc_ = scause_ = stval_ = sscratch_ = satp_ = 0;
   stimecmp_ = ~std::uint64_t{0};
+  hstatus_ = hedeleg_ = hideleg_ = hvip_ = hgeie_ = hgeip_ = 0;
+  hcounteren_ = 0;
+  htimedelta_ = htval_ = htinst_ = henvcfg_ = hgatp_ = 0;
+  vsstatus_ = vstvec_ = vsscratch_ = vsepc_ = vscause_ = vstval_ = vsatp_ = 0;
+  vstimecmp_ = ~std::uint64_t{0};
+  mtval2_ = mtinst_ = 0;
+  // With H, the VS-level interrupts and SGEI are always delegated past M.
+  mideleg_ = config_.has_h ? (kVsIrqs | irq_bit(kIrqSGEI)) : 0;
   for (auto& c : pmpcfg_) c = 0;
   for (auto& a : pmpaddr_) a = 0;
   fflags_ = frm_ = 0;
@@ -36,7 +44,7 @@ void RiscvHart::reset(Addr pc) {
   instret_ = cycles_ = 0;
   reservation_valid_ = false;
   idle_ = false;
-  set_priv(kPrivM);
+  set_mode(kPrivM, false);
   flush_tlbs();
   update_stimecmp();
 }
@@ -80,12 +88,44 @@ std::uint64_t RiscvHart::run_loop(std::uint64_t budget) {
 }
 
 const CsrSpec* RiscvHart::csr_check(const Decoded& d, bool write) {
+  // Privileged spec, "CSR Address Mapping Conventions": bits [9:8] give the
+  // lowest privilege (2 = hypervisor: HS), [11:10] == 3 marks read-only.
+  // With V=1 (privileged spec, "Hypervisor Extension": virtual-instruction
+  // exceptions): M-level CSRs are illegal; hypervisor and VS CSRs raise a
+  // virtual-instruction exception where HS could access them; in VU so do
+  // S-level CSRs; in VS the S-level numbers reach the VS registers (vs* CSR
+  // numbers are the s* numbers + 0x100).
   const auto number = static_cast<std::uint16_t>(d.imm);
-  const CsrSpec* spec = find_csr(number);
-  const unsigned min_priv = (number >> 8) & 3;
+  const unsigned level = (number >> 8) & 3;
   const bool read_only = (number >> 10) == 3;
-  if (!spec || priv_ < min_priv || (write && read_only) || (spec->accessible && !spec->accessible(*this, number))) {
+  const CsrSpec* spec = find_csr(number);
+  bool fault_illegal = !spec || (write && read_only);
+  bool fault_virtual = false;
+  if (!fault_illegal && virt_) {
+    if (level == 3) {
+      fault_illegal = true;
+    } else if (level == 2 || (level == 1 && priv_ == kPrivU)) {
+      fault_virtual = true;
+    } else if (level == 1) {
+      if (const CsrSpec* vs = find_csr(static_cast<std::uint16_t>(number + 0x100))) spec = vs;
+    }
+  } else if (!fault_illegal) {
+    const Priv required = level == 2 ? kPrivS : static_cast<Priv>(level);
+    fault_illegal = priv_ < required;
+  }
+  if (!fault_illegal && spec->accessible) {
+    const CsrFault f = spec->accessible(*this, number);
+    // An absent register (e.g. H CSRs on a hart without H) is illegal even
+    // where a present one would raise virtual-instruction.
+    if (f == CsrFault::Illegal) fault_illegal = true;
+    else if (f == CsrFault::Virtual) fault_virtual = true;
+  }
+  if (fault_illegal) {
     illegal(d);
+    return nullptr;
+  }
+  if (fault_virtual) {
+    virtual_insn(d);
     return nullptr;
   }
   return spec;

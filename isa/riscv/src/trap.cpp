@@ -1,61 +1,131 @@
 // Traps, interrupts and the privileged control-transfer instructions
-// (privileged spec, "Machine-Level ISA" and "Supervisor-Level ISA").
+// (privileged spec, "Machine-Level ISA", "Supervisor-Level ISA" and
+// "Hypervisor Extension": trap routing to M, HS or VS).
 #include "orrery/core/machine.hpp"
 #include "orrery/riscv/hart.hpp"
 
 namespace orrery::riscv {
 
-void RiscvHart::raise(std::uint64_t cause, std::uint64_t tval) {
-  trapped_ = true;
-  enter_trap(cause, tval, false);
+namespace {
+
+// Exceptions whose tval is a memory address: with V=1 (or for HLV/HSV) it is
+// a guest virtual address and GVA is set.
+bool address_cause(std::uint64_t code) {
+  switch (code) {
+    case kInsnMisaligned: case kInsnAccessFault: case kLoadMisaligned: case kLoadAccessFault:
+    case kStoreMisaligned: case kStoreAccessFault: case kInsnPageFault: case kLoadPageFault:
+    case kStorePageFault: case kInsnGuestPageFault: case kLoadGuestPageFault: case kStoreGuestPageFault:
+      return true;
+    default:
+      return false;
+  }
 }
 
-void RiscvHart::enter_trap(std::uint64_t code, std::uint64_t tval, bool interrupt) {
-  // Traps from S or U go to S when delegated; M-mode traps never go down.
-  const bool to_s = priv_ <= kPrivS && (((interrupt ? mideleg_ : medeleg_) >> code) & 1);
-  const std::uint64_t cause = interrupt ? (kInterruptBit | code) : code;
-  std::uint64_t s = mstatus_;
+}  // namespace
+
+RiscvHart::TrapTarget RiscvHart::exception_target(std::uint64_t code) const {
+  if (priv_ == kPrivM || !((medeleg_ >> code) & 1)) return TrapTarget::M;
+  if (virt_ && ((hedeleg_ >> code) & 1)) return TrapTarget::VS;
+  return TrapTarget::HS;
+}
+
+void RiscvHart::raise(std::uint64_t cause, std::uint64_t tval) {
+  trapped_ = true;
+  enter_trap(cause, tval, false, exception_target(cause));
+}
+
+void RiscvHart::raise_guest_page_fault(std::uint64_t cause, std::uint64_t gva, std::uint64_t gpa) {
+  pending_gpa_ = gpa;
+  raise(cause, gva);
+}
+
+void RiscvHart::enter_trap(std::uint64_t code, std::uint64_t tval, bool interrupt, TrapTarget target) {
+  const bool was_virt = virt_;
+  const bool gva = !interrupt && address_cause(code) && (was_virt || hlsv_active_);
+  // Guest physical address of a guest-page fault, shifted as htval/mtval2
+  // hold it. htinst/mtinst are written as 0 (no transformed instruction),
+  // which the spec always permits.
+  const std::uint64_t gpa_field = pending_gpa_ >> 2;
+  pending_gpa_ = 0;
   std::uint64_t tvec;
-  if (to_s) {
-    sepc_ = pc_;
-    scause_ = cause;
-    stval_ = tval;
+  std::uint64_t vector_code = code;
+  if (target == TrapTarget::VS) {
+    // VS-level interrupts arrive renumbered: VSSI 2 -> 1, VSTI 6 -> 5, VSEI 10 -> 9.
+    if (interrupt) vector_code = code - 1;
+    vsepc_ = pc_;
+    vscause_ = interrupt ? (kInterruptBit | vector_code) : code;
+    vstval_ = tval;
+    std::uint64_t s = vsstatus_;
     s = (s & ~mstatus::SPIE) | ((s & mstatus::SIE) ? mstatus::SPIE : 0);
     s &= ~mstatus::SIE;
     s = (s & ~mstatus::SPP) | (priv_ == kPrivS ? mstatus::SPP : 0);
-    tvec = stvec_;
+    vsstatus_ = s;
+    tvec = vstvec_;
+    set_mode(kPrivS, true);
+  } else if (target == TrapTarget::HS) {
+    sepc_ = pc_;
+    scause_ = interrupt ? (kInterruptBit | code) : code;
+    stval_ = tval;
+    htval_ = gpa_field;
+    htinst_ = 0;
+    std::uint64_t h = hstatus_;
+    h = (h & ~hstatus::SPV) | (was_virt ? hstatus::SPV : 0);
+    if (was_virt) h = (h & ~hstatus::SPVP) | (priv_ == kPrivS ? hstatus::SPVP : 0);
+    h = (h & ~hstatus::GVA) | (gva ? hstatus::GVA : 0);
+    hstatus_ = h;
+    std::uint64_t s = mstatus_;
+    s = (s & ~mstatus::SPIE) | ((s & mstatus::SIE) ? mstatus::SPIE : 0);
+    s &= ~mstatus::SIE;
+    s = (s & ~mstatus::SPP) | (priv_ == kPrivS ? mstatus::SPP : 0);
     mstatus_ = s;
-    set_priv(kPrivS);
+    tvec = stvec_;
+    set_mode(kPrivS, false);
   } else {
     mepc_ = pc_;
-    mcause_ = cause;
+    mcause_ = interrupt ? (kInterruptBit | code) : code;
     mtval_ = tval;
+    mtval2_ = gpa_field;
+    mtinst_ = 0;
+    std::uint64_t s = mstatus_;
     s = (s & ~mstatus::MPIE) | ((s & mstatus::MIE) ? mstatus::MPIE : 0);
     s &= ~mstatus::MIE;
     s = (s & ~mstatus::MPP) | (std::uint64_t{priv_} << mstatus::MPP_SHIFT);
-    tvec = mtvec_;
+    if (config_.has_h) {
+      s = (s & ~mstatus::MPV) | (was_virt ? mstatus::MPV : 0);
+      s = (s & ~mstatus::GVA) | (gva ? mstatus::GVA : 0);
+    }
     mstatus_ = s;
-    set_priv(kPrivM);
+    tvec = mtvec_;
+    set_mode(kPrivM, false);
   }
   // Vectored mode applies to interrupts only.
   const std::uint64_t base = tvec & ~std::uint64_t{3};
-  pc_ = (interrupt && (tvec & 1)) ? base + 4 * code : base;
+  pc_ = (interrupt && (tvec & 1)) ? base + 4 * vector_code : base;
 }
 
 void RiscvHart::take_interrupt_if_pending() {
   const std::uint64_t pending = mip_ & mie_;
-  // Interrupts not delegated go to M: taken below M always, in M when MIE.
-  // Delegated ones go to S: taken in U always, in S when SIE, never in M.
+  // Not delegated: M, taken below M always and in M when MIE. Delegated and
+  // not in hideleg: HS, taken in VS/VU always, in U, and in HS when SIE.
+  // Delegated to VS by hideleg: taken only with V=1, in VU always and in VS
+  // when vsstatus.SIE (privileged spec, "Hypervisor Extension": interrupts).
   const bool m_enabled = priv_ < kPrivM || (mstatus_ & mstatus::MIE);
-  const bool s_enabled = priv_ < kPrivS || (priv_ == kPrivS && (mstatus_ & mstatus::SIE));
+  const bool hs_enabled = virt_ || priv_ < kPrivS || (priv_ == kPrivS && (mstatus_ & mstatus::SIE));
+  const bool vs_enabled = virt_ && (priv_ == kPrivU || (vsstatus_ & mstatus::SIE));
+  const std::uint64_t vs_deleg = mideleg_ & hideleg_;
   const std::uint64_t m_irqs = m_enabled ? (pending & ~mideleg_) : 0;
-  const std::uint64_t s_irqs = s_enabled ? (pending & mideleg_) : 0;
-  // Higher destination privilege first; within one, MEI MSI MTI SEI SSI STI.
-  for (std::uint64_t irqs : {m_irqs, s_irqs}) {
+  const std::uint64_t hs_irqs = hs_enabled ? (pending & mideleg_ & ~vs_deleg) : 0;
+  const std::uint64_t vs_irqs = vs_enabled ? (pending & vs_deleg) : 0;
+  // Higher destination first; within one: MEI MSI MTI SEI SSI STI SGEI VSEI VSSI VSTI.
+  static constexpr Irq kOrder[] = {kIrqMEI, kIrqMSI, kIrqMTI, kIrqSEI, kIrqSSI,
+                                   kIrqSTI, kIrqSGEI, kIrqVSEI, kIrqVSSI, kIrqVSTI};
+  const std::pair<std::uint64_t, TrapTarget> levels[] = {
+      {m_irqs, TrapTarget::M}, {hs_irqs, TrapTarget::HS}, {vs_irqs, TrapTarget::VS}};
+  for (const auto& [irqs, target] : levels) {
     if (!irqs) continue;
-    for (Irq irq : {kIrqMEI, kIrqMSI, kIrqMTI, kIrqSEI, kIrqSSI, kIrqSTI}) {
+    for (Irq irq : kOrder) {
       if (irqs & irq_bit(irq)) {
-        enter_trap(irq, 0, true);
+        enter_trap(irq, 0, true, target);
         return;
       }
     }
@@ -69,6 +139,13 @@ void RiscvHart::update_mip() {
     v &= ~irq_bit(kIrqSTI);
     if (read_time() >= stimecmp_) v |= irq_bit(kIrqSTI);
   }
+  if (config_.has_h) {
+    v |= hvip_ & kVsIrqs;
+    if ((henvcfg_ & menvcfg::STCE) && read_time() + htimedelta_ >= vstimecmp_) v |= irq_bit(kIrqVSTI);
+    const unsigned vgein = static_cast<unsigned>((hstatus_ & hstatus::VGEIN) >> hstatus::VGEIN_SHIFT);
+    if (vgein && ((hgeip_ >> vgein) & 1)) v |= irq_bit(kIrqVSEI);
+    if (hgeip_ & hgeie_) v |= irq_bit(kIrqSGEI);
+  }
   mip_ = v;
   if (mip_ & mie_) idle_ = false;  // WFI ends on any enabled pending interrupt
 }
@@ -80,19 +157,33 @@ void RiscvHart::set_interrupt_line(unsigned line, bool level) {
   update_mip();
 }
 
+void RiscvHart::set_guest_external_line(unsigned guest, bool level) {
+  if (guest == 0 || guest > config_.geilen) return;
+  const std::uint64_t bit = 1ull << guest;
+  hgeip_ = level ? (hgeip_ | bit) : (hgeip_ & ~bit);
+  update_mip();
+}
+
 void RiscvHart::update_stimecmp() {
   if (stimecmp_event_) {
     machine_.events().cancel(stimecmp_event_);
     stimecmp_event_ = 0;
   }
   update_mip();
-  if (!(menvcfg_ & menvcfg::STCE) || !mtime_) return;
+  if (!mtime_) return;
+  // Wake up when mtime reaches the nearest enabled compare (stimecmp, or
+  // vstimecmp - htimedelta); the callback re-checks, so rounding or a changed
+  // mtime only costs another event.
   const std::uint64_t now_ticks = read_time();
-  if (now_ticks >= stimecmp_) return;
-  // Wake up when mtime reaches stimecmp; the callback re-checks, so rounding
-  // or a changed mtime only costs another event.
+  std::uint64_t target = ~std::uint64_t{0};
+  if ((menvcfg_ & menvcfg::STCE) && now_ticks < stimecmp_) target = stimecmp_;
+  if (config_.has_h && (henvcfg_ & menvcfg::STCE)) {
+    const std::uint64_t vs_target = vstimecmp_ - htimedelta_;
+    if (now_ticks + htimedelta_ < vstimecmp_ && vs_target > now_ticks) target = std::min(target, vs_target);
+  }
+  if (target == ~std::uint64_t{0} || target <= now_ticks) return;
   const Tick period = kTicksPerSecond / config_.timebase_hz;
-  const std::uint64_t delta = stimecmp_ - now_ticks;
+  const std::uint64_t delta = target - now_ticks;
   const Tick now = machine_.now();
   if (delta > (EventQueue::kNever - now) / period - 1) return;  // effectively never
   stimecmp_event_ = machine_.events().schedule(now + delta * period, [this](Tick) {
@@ -104,33 +195,52 @@ void RiscvHart::update_stimecmp() {
 void RiscvHart::mret() {
   std::uint64_t s = mstatus_;
   const Priv mpp = static_cast<Priv>((s & mstatus::MPP) >> mstatus::MPP_SHIFT);
+  const bool mpv = mpp != kPrivM && (s & mstatus::MPV);
   s = (s & ~mstatus::MIE) | ((s & mstatus::MPIE) ? mstatus::MIE : 0);
   s |= mstatus::MPIE;
-  s &= ~mstatus::MPP;  // MPP becomes U, the least-privileged mode
+  s &= ~(mstatus::MPP | mstatus::MPV);  // MPP becomes U, the least-privileged mode
   if (mpp != kPrivM) s &= ~mstatus::MPRV;
   mstatus_ = s;
-  set_priv(mpp);
+  set_mode(mpp, mpv);
   npc_ = mepc_;
 }
 
 void RiscvHart::sret(const Decoded& d) {
+  if (virt_) {
+    // In VU, and in VS with hstatus.VTSR, SRET is a virtual instruction.
+    if (priv_ == kPrivU || (hstatus_ & hstatus::VTSR)) return virtual_insn(d);
+    std::uint64_t s = vsstatus_;
+    const Priv spp = (s & mstatus::SPP) ? kPrivS : kPrivU;
+    s = (s & ~mstatus::SIE) | ((s & mstatus::SPIE) ? mstatus::SIE : 0);
+    s |= mstatus::SPIE;
+    s &= ~mstatus::SPP;
+    vsstatus_ = s;
+    set_mode(spp, true);
+    npc_ = vsepc_;
+    return;
+  }
   // SRET is illegal in U-mode, and in S-mode when mstatus.TSR is set.
   if (priv_ == kPrivU || (priv_ == kPrivS && (mstatus_ & mstatus::TSR))) return illegal(d);
   std::uint64_t s = mstatus_;
   const Priv spp = (s & mstatus::SPP) ? kPrivS : kPrivU;
+  const bool spv = priv_ == kPrivS && (hstatus_ & hstatus::SPV);
   s = (s & ~mstatus::SIE) | ((s & mstatus::SPIE) ? mstatus::SIE : 0);
   s |= mstatus::SPIE;
   s &= ~mstatus::SPP;
   s &= ~mstatus::MPRV;  // SRET always returns below M
   mstatus_ = s;
-  set_priv(spp);
+  hstatus_ &= ~hstatus::SPV;
+  set_mode(spp, spv);
   npc_ = sepc_;
 }
 
 void RiscvHart::wfi(const Decoded& d) {
-  // With S-mode present WFI is illegal in U-mode, and below M when TW is
-  // set (the "bounded time" the spec allows is zero here).
-  if (priv_ == kPrivU || (priv_ != kPrivM && (mstatus_ & mstatus::TW))) return illegal(d);
+  // With S-mode present WFI is illegal in U-mode, and below M when TW is set
+  // (the "bounded time" the spec allows is zero here). With TW clear, WFI in
+  // VU, or in VS with VTW set, is a virtual instruction.
+  if (priv_ != kPrivM && (mstatus_ & mstatus::TW)) return illegal(d);
+  if (virt_ && (priv_ == kPrivU || (hstatus_ & hstatus::VTW))) return virtual_insn(d);
+  if (priv_ == kPrivU) return illegal(d);
   if ((mip_ & mie_) == 0) {
     idle_ = true;
     yield_ = true;
@@ -138,9 +248,22 @@ void RiscvHart::wfi(const Decoded& d) {
 }
 
 void RiscvHart::sfence_vma(const Decoded& d) {
-  if (priv_ == kPrivU || (priv_ == kPrivS && (mstatus_ & mstatus::TVM))) return illegal(d);
+  if (virt_) {
+    if (priv_ == kPrivU || (hstatus_ & hstatus::VTVM)) return virtual_insn(d);
+  } else if (priv_ == kPrivU || (priv_ == kPrivS && (mstatus_ & mstatus::TVM))) {
+    return illegal(d);
+  }
   // Every cached translation goes; ASID/address-selective flushing is an
   // optimisation the spec permits us to skip.
+  flush_tlbs();
+}
+
+void RiscvHart::hfence(const Decoded& d, bool gvma) {
+  // HFENCE.VVMA/GVMA: virtual instructions in VS/VU, illegal in U; GVMA is
+  // also illegal in HS when mstatus.TVM is set.
+  if (!config_.has_h) return illegal(d);
+  if (virt_) return virtual_insn(d);
+  if (priv_ == kPrivU || (gvma && priv_ == kPrivS && (mstatus_ & mstatus::TVM))) return illegal(d);
   flush_tlbs();
 }
 

@@ -99,7 +99,7 @@ TEST(Objdump, EveryListedInstructionDecodesAndDisassemblesAlike) {
   }
   // Every table entry appears in the listing at least once.
   for (auto table : {rv64i_insns(), rv64m_insns(), rv64a_insns(), rv64f_insns(), rv64d_insns(), zicsr_insns(),
-                     system_insns()})
+                     system_insns(), hypervisor_insns()})
     for (const InsnSpec& s : table) EXPECT_TRUE(seen.count(std::string(s.mnemonic))) << s.mnemonic << " not covered";
   for (const CompressedSpec& s : rvc_insns())
     EXPECT_TRUE(seen.count(std::string(s.mnemonic))) << s.mnemonic << " not covered";

@@ -10,7 +10,10 @@ const InsnSpec kInsns[] = {
     {"ecall", "000000000000 00000 000 00000 1110011", Imm::None, "",
      [](RiscvHart& h, const Decoded&) {
        // ECALL's cause encodes the privilege it was executed from; mtval is 0.
-       const u64 cause = h.priv() == kPrivM ? kEcallM : h.priv() == kPrivS ? kEcallS : kEcallU;
+       // VS-mode uses cause 10; VU, like U, 8.
+       const u64 cause = h.priv() == kPrivM ? kEcallM
+                         : h.priv() == kPrivS ? (h.virt() ? kEcallVS : kEcallS)
+                                               : kEcallU;
        h.raise(cause, 0);
      }},
     // mtval may be 0 or the pc for a breakpoint (privileged spec, "Machine

@@ -174,6 +174,21 @@ fwd:
         fmv.d.x fa4, a4
         fcvt.s.d fa5, fa6
         fcvt.d.s fa7, fs0
+        hfence.vvma a0, a1
+        hfence.gvma a2, zero
+        hlv.b   a0, (a1)
+        hlv.bu  a2, (a3)
+        hlv.h   a4, (a5)
+        hlv.hu  s0, (s1)
+        hlvx.hu t0, (t1)
+        hlv.w   t2, (s2)
+        hlv.wu  s3, (s4)
+        hlvx.wu s5, (s6)
+        hlv.d   s7, (s8)
+        hsv.b   a0, (a1)
+        hsv.h   a2, (a3)
+        hsv.w   a4, (a5)
+        hsv.d   a6, (a7)
         .option rvc
         c.addi4spn a0, sp, 16
         c.fld   fa0, 8(a1)

@@ -13,14 +13,17 @@ namespace orrery::riscv {
 
 class RiscvHart;
 
+enum class CsrFault : std::uint8_t { None, Illegal, Virtual };
+
 struct CsrSpec {
   std::uint16_t number;
   std::string_view name;
   std::uint64_t (*read)(const RiscvHart&);
   // nullptr for read-only registers whose number does not already say so.
   void (*write)(RiscvHart&, std::uint64_t);
-  // Extra access condition beyond privilege (e.g. mstatus.FS != Off).
-  bool (*accessible)(const RiscvHart&, std::uint16_t number) = nullptr;
+  // Extra access condition beyond privilege (e.g. mstatus.FS != Off): which
+  // exception, if any, the access raises.
+  CsrFault (*accessible)(const RiscvHart&, std::uint16_t number) = nullptr;
   // The value CSRRS/CSRRC modify, when it differs from what a read returns
   // (mip.SEIP reads as software bit OR external signal, but read-modify-
   // write instructions use the software bit alone).
@@ -43,6 +46,7 @@ std::span<const CsrSpec> fp_csrs();
 std::span<const CsrSpec> counter_csrs();
 std::span<const CsrSpec> supervisor_csrs();
 std::span<const CsrSpec> pmp_csrs();
+std::span<const CsrSpec> hypervisor_csrs();
 
 // The table of all CSRs this hart implements.
 const CsrSpec* find_csr(std::uint16_t number);

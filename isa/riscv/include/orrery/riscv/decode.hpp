@@ -66,6 +66,7 @@ std::span<const InsnSpec> rv64f_insns();
 std::span<const InsnSpec> rv64d_insns();
 std::span<const InsnSpec> zicsr_insns();
 std::span<const InsnSpec> system_insns();
+std::span<const InsnSpec> hypervisor_insns();
 std::span<const CompressedSpec> rvc_insns();
 
 // Direct-mapped cache of decoded instructions keyed by raw encoding. Keying by

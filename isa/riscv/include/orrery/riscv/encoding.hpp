@@ -23,6 +23,11 @@ enum Cause : std::uint64_t {
   kInsnPageFault = 12,
   kLoadPageFault = 13,
   kStorePageFault = 15,
+  kEcallVS = 10,
+  kInsnGuestPageFault = 20,
+  kLoadGuestPageFault = 21,
+  kVirtualInsn = 22,
+  kStoreGuestPageFault = 23,
 };
 constexpr std::uint64_t kInterruptBit = 1ull << 63;
 
@@ -44,12 +49,34 @@ constexpr std::uint64_t TW = 1ull << 21;
 constexpr std::uint64_t TSR = 1ull << 22;
 constexpr std::uint64_t UXL = 3ull << 32;
 constexpr std::uint64_t SXL = 3ull << 34;
+constexpr std::uint64_t GVA = 1ull << 38;  // H: mtval holds a guest virtual address
+constexpr std::uint64_t MPV = 1ull << 39;  // H: the trapped mode was virtualised
 constexpr std::uint64_t SD = 1ull << 63;
 }  // namespace mstatus
 
+// hstatus fields (privileged spec, "Hypervisor Status Register").
+namespace hstatus {
+constexpr std::uint64_t GVA = 1ull << 6;
+constexpr std::uint64_t SPV = 1ull << 7;
+constexpr std::uint64_t SPVP = 1ull << 8;
+constexpr std::uint64_t HU = 1ull << 9;
+constexpr unsigned VGEIN_SHIFT = 12;
+constexpr std::uint64_t VGEIN = 0x3full << VGEIN_SHIFT;
+constexpr std::uint64_t VTVM = 1ull << 20;
+constexpr std::uint64_t VTW = 1ull << 21;
+constexpr std::uint64_t VTSR = 1ull << 22;
+constexpr std::uint64_t VSXL = 3ull << 32;
+constexpr std::uint64_t VSXL_64 = 2ull << 32;  // VS-mode XLEN is 64, read-only
+}  // namespace hstatus
+
 // Interrupt numbers (bits of mip/mie; privileged spec, "Machine Interrupt
 // Registers").
-enum Irq : unsigned { kIrqSSI = 1, kIrqMSI = 3, kIrqSTI = 5, kIrqMTI = 7, kIrqSEI = 9, kIrqMEI = 11 };
+enum Irq : unsigned {
+  kIrqSSI = 1, kIrqVSSI = 2, kIrqMSI = 3, kIrqSTI = 5, kIrqVSTI = 6, kIrqMTI = 7,
+  kIrqSEI = 9, kIrqVSEI = 10, kIrqMEI = 11, kIrqSGEI = 12,
+};
+// The VS-level interrupts, which H makes read-only one in mideleg.
+constexpr std::uint64_t kVsIrqs = (1ull << 2) | (1ull << 6) | (1ull << 10);
 constexpr std::uint64_t irq_bit(Irq irq) { return 1ull << irq; }
 
 namespace menvcfg {

@@ -24,6 +24,8 @@ struct HartConfig {
   std::uint64_t mimpid = 0;
   bool multi_hart = false;  // other harts exist: reservations do not survive a slice
   std::uint64_t timebase_hz = 10'000'000;  // mtime frequency (QEMU virt: 10 MHz)
+  bool has_h = false;     // the hypervisor extension (misa.H); on with -cpu rv64,h=true
+  unsigned geilen = 0;    // guest external interrupt lines (hgeip bits 1..GEILEN)
 };
 
 // One RV64IMAFDC hart: architectural state, the memory access paths, trap
@@ -41,6 +43,8 @@ class RiscvHart final : public Hart {
   std::uint64_t cycles() const override { return cycles_; }
   std::uint64_t interpret(std::uint64_t budget) override;
   void set_interrupt_line(unsigned line, bool level) override;
+  // H: guest external interrupt line `guest` (1..GEILEN), i.e. hgeip bit.
+  void set_guest_external_line(unsigned guest, bool level);
 
   // Where the time CSR (and Sstc's comparison) reads mtime from: the
   // platform's CLINT. Until one is set, time reads as 0.
@@ -109,8 +113,15 @@ class RiscvHart final : public Hart {
   }
 
   // ---- floating point ----
-  bool fp_enabled() const { return (mstatus_ & mstatus::FS) != 0; }
-  void mark_fs_dirty() { mstatus_ |= mstatus::FS | mstatus::SD; }
+  // With V=1 both mstatus.FS and vsstatus.FS must be on, and both become
+  // Dirty (privileged spec, "Hypervisor Extension": vsstatus).
+  bool fp_enabled() const {
+    return (mstatus_ & mstatus::FS) != 0 && (!virt_ || (vsstatus_ & mstatus::FS) != 0);
+  }
+  void mark_fs_dirty() {
+    mstatus_ |= mstatus::FS | mstatus::SD;
+    if (virt_) vsstatus_ |= mstatus::FS | mstatus::SD;
+  }
   // Resolve an instruction's rm field (7 = dynamic, from frm). Returns false
   // for a reserved rounding mode, which is an illegal instruction.
   bool rounding_mode(unsigned rm_field, unsigned& out) const {
@@ -128,6 +139,12 @@ class RiscvHart final : public Hart {
   // ---- traps ----
   void raise(std::uint64_t cause, std::uint64_t tval);
   void illegal(const Decoded& d) { raise(kIllegalInsn, d.raw); }
+  // H: the virtual-instruction exception (cause 22), mtval = instruction bits.
+  void virtual_insn(const Decoded& d) { raise(kVirtualInsn, d.raw); }
+  // Raise a guest-page fault: tval = guest virtual address, gpa goes to
+  // htval/mtval2 (shifted right by 2).
+  void raise_guest_page_fault(std::uint64_t cause, std::uint64_t gva, std::uint64_t gpa);
+  void hfence(const Decoded& d, bool gvma);
   void mret();
   void sret(const Decoded& d);
   void wfi(const Decoded& d);
@@ -145,17 +162,31 @@ class RiscvHart final : public Hart {
   }
 
   Priv priv() const { return priv_; }
+  bool virt() const { return virt_; }
+  std::uint64_t geilen_mask() const { return ((1ull << config_.geilen) - 1) << 1; }
   const HartConfig& config() const { return config_; }
 
   // ---- translation and protection (mmu.cpp, pmp.cpp) ----
   // Which TLB serves fetches and data accesses; recomputed whenever priv,
   // MPRV, MPP or SUM change.
   void update_tlb_indices() {
-    data_tlb_ = &tlbs_[tlb_index(data_priv())];
-    fetch_tlb_ = &tlbs_[tlb_index(priv_)];
+    data_tlb_ = &tlbs_[tlb_index(data_ctx())];
+    fetch_tlb_ = &tlbs_[tlb_index(Ctx{priv_, virt_})];
   }
-  Priv data_priv() const;
-  unsigned tlb_index(Priv priv) const;
+  // A translation context: privilege and virtualisation mode.
+  struct Ctx {
+    Priv priv;
+    bool virt;
+  };
+  // Loads and stores use MPP/MPV under MPRV in M-mode.
+  Ctx data_ctx() const;
+  unsigned tlb_index(Ctx ctx) const;
+
+  // HLV/HLVX/HSV (hypervisor.cpp): checks, then an access with V=1 at
+  // hstatus.SPVP's privilege. Return false after raising.
+  bool hlsv_allowed(const Decoded& d);
+  bool load_guest(Addr va, unsigned size, bool need_execute, std::uint64_t& value);
+  bool store_guest(Addr va, unsigned size, std::uint64_t value);
   // Drop every cached translation: after satp, PMP, MXR or SFENCE.VMA.
   void flush_tlbs();
   std::uint64_t read_time() const { return mtime_ ? mtime_() : 0; }
@@ -186,6 +217,13 @@ class RiscvHart final : public Hart {
   std::uint64_t menvcfg_ = 0, senvcfg_ = 0;
   std::uint64_t stvec_ = 0, sepc_ = 0, scause_ = 0, stval_ = 0, sscratch_ = 0, satp_ = 0;
   std::uint64_t stimecmp_ = ~std::uint64_t{0};
+  // Hypervisor extension state (csr_hypervisor.cpp).
+  std::uint64_t hstatus_ = 0, hedeleg_ = 0, hideleg_ = 0, hvip_ = 0, hgeie_ = 0, hgeip_ = 0;
+  std::uint32_t hcounteren_ = 0;
+  std::uint64_t htimedelta_ = 0, htval_ = 0, htinst_ = 0, henvcfg_ = 0, hgatp_ = 0;
+  std::uint64_t vsstatus_ = 0, vstvec_ = 0, vsscratch_ = 0, vsepc_ = 0, vscause_ = 0, vstval_ = 0, vsatp_ = 0;
+  std::uint64_t vstimecmp_ = ~std::uint64_t{0};
+  std::uint64_t mtval2_ = 0, mtinst_ = 0;
   static constexpr unsigned kPmpEntries = 16;
   std::uint8_t pmpcfg_[kPmpEntries] = {};
   std::uint64_t pmpaddr_[kPmpEntries] = {};
@@ -202,19 +240,31 @@ class RiscvHart final : public Hart {
   bool store_slow(Addr va, unsigned size, std::uint64_t value);
   void trace_commit(const Decoded& d, std::uint64_t pc);
   void take_interrupt_if_pending();
-  void enter_trap(std::uint64_t cause, std::uint64_t tval, bool interrupt);
+  enum class TrapTarget : std::uint8_t { M, HS, VS };
+  TrapTarget exception_target(std::uint64_t code) const;
+  void enter_trap(std::uint64_t code, std::uint64_t tval, bool interrupt, TrapTarget target);
+  std::uint64_t pending_gpa_ = 0;  // guest physical address of the guest-page fault being raised
+  bool hlsv_active_ = false;       // inside HLV/HLVX/HSV: accesses are virtualised
 
   // Translation (mmu.cpp). translate() returns false after raising the
   // fault; on success pa is the physical address. fill_tlb enters the page
   // when it can.
-  enum class Xlate : std::uint8_t { Ok, PageFault, AccessFault };
-  bool translate(Addr va, mmu::Access access, Priv priv, Addr& pa, bool fill_tlb);
-  Xlate walk(Addr va, mmu::Access access, Priv priv, Addr& pa, bool& readable, bool& writable, bool& executable);
+  enum class Xlate : std::uint8_t { Ok, PageFault, GuestPageFault, AccessFault };
+  struct Perms {
+    bool read = true, write = true, exec = true;
+  };
+  struct Stage;
+  bool translate(Addr va, mmu::Access access, Ctx ctx, Addr& pa, bool fill_tlb, bool hlvx = false);
+  Xlate walk(const Stage& stage, Addr va, mmu::Access access, Addr& out, Perms& perms, Addr& fault_gpa);
+  Xlate gstage(Addr gpa, mmu::Access access, bool hlvx, Addr& hpa, Perms& perms);
   mmu::SoftTlb<>& data_tlb() { return *data_tlb_; }
   bool access_phys(Addr va, Addr pa, unsigned size, mmu::Access access, Priv priv, std::uint64_t& value);
-  void raise_access(mmu::Access access, Xlate kind, Addr tval);
-  void set_priv(Priv p) {
+  bool load_in(Ctx ctx, Addr va, unsigned size, bool hlvx, std::uint64_t& value);
+  bool store_in(Ctx ctx, Addr va, unsigned size, std::uint64_t value);
+  void raise_xlate(mmu::Access access, Xlate kind, Addr tval, Addr gpa);
+  void set_mode(Priv p, bool v) {
     priv_ = p;
+    virt_ = v;
     update_tlb_indices();
   }
 
@@ -232,13 +282,15 @@ class RiscvHart final : public Hart {
   std::uint64_t f_[32] = {};
   std::uint64_t pc_ = 0, npc_ = 0;
   Priv priv_ = kPrivM;
+  bool virt_ = false;  // H: V, executing in VS or VU
   bool trapped_ = false;
 
   Addr reservation_ = 0;
   bool reservation_valid_ = false;
 
-  // One software TLB per translation context: U, S, S with SUM, M.
-  mmu::SoftTlb<> tlbs_[4];
+  // One software TLB per translation context: U, S, S with SUM, M, and with
+  // V=1 VU, VS, VS with vsstatus.SUM.
+  mmu::SoftTlb<> tlbs_[7];
   // The TLBs serving the current data and fetch contexts (pointers, so the
   // hot paths skip the index arithmetic).
   mmu::SoftTlb<>* data_tlb_ = &tlbs_[3];
