@@ -75,7 +75,10 @@ const CsrSpec kCsrs[] = {
        h.henvcfg_ = v & (menvcfg::FIOM | menvcfg::STCE);
        h.update_stimecmp();
      },
-     needs_h},
+     [](const RiscvHart& h, std::uint16_t n) {
+       if (needs_h(h, n) != CsrFault::None) return CsrFault::Illegal;
+       return h.stateen_fault(0, stateen::ENVCFG);
+     }},
     {0x643, "htval", [](const RiscvHart& h) { return h.htval_; }, [](RiscvHart& h, u64 v) { h.htval_ = v; }, needs_h},
     // hip: only VSSIP is writable (it aliases hvip.VSSIP).
     {0x644, "hip", [](const RiscvHart& h) { return h.live_mip() & (kVsIrqs | irq_bit(kIrqSGEI)); },

@@ -41,8 +41,13 @@ const CsrSpec kCsrs[] = {
     {csr::mstatus, "mstatus", read_mstatus, write_mstatus},
     // misa is WARL; this hart's extensions cannot be switched off.
     {csr::misa, "misa", [](const RiscvHart& h) { return h.misa_; }, nullptr},
+    // With H, ECALL from VS (10) and the guest-page-fault and
+    // virtual-instruction causes (20-23) can be delegated to HS too.
     {0x302, "medeleg", [](const RiscvHart& h) { return h.medeleg_; },
-     [](RiscvHart& h, u64 v) { h.medeleg_ = v & kMedelegWritable; }},
+     [](RiscvHart& h, u64 v) {
+       const u64 h_causes = h.config().has_h ? ((1ull << 10) | (0xfull << 20)) : 0;
+       h.medeleg_ = v & (kMedelegWritable | h_causes);
+     }},
     // With H, the VS-level interrupts and SGEI are read-only one here.
     {0x303, "mideleg", [](const RiscvHart& h) { return h.mideleg_; },
      [](RiscvHart& h, u64 v) {

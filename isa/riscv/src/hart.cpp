@@ -35,6 +35,7 @@ void RiscvHart::reset(Addr pc) {
   vsstatus_ = vstvec_ = vsscratch_ = vsepc_ = vscause_ = vstval_ = vsatp_ = 0;
   vstimecmp_ = ~std::uint64_t{0};
   mtval2_ = mtinst_ = 0;
+  for (unsigned i = 0; i < 4; ++i) mstateen_[i] = hstateen_[i] = sstateen_[i] = 0;
   // With H, the VS-level interrupts and SGEI are always delegated past M.
   mideleg_ = config_.has_h ? (kVsIrqs | irq_bit(kIrqSGEI)) : 0;
   for (auto& c : pmpcfg_) c = 0;

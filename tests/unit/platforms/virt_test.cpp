@@ -20,7 +20,9 @@ namespace {
 
 // A raw kernel image: `j .` forever.
 std::string write_loop_kernel() {
-  const std::string path = ::testing::TempDir() + "orrery_virt_loop.bin";
+  // Per process: ctest runs these tests as parallel processes, and one
+  // truncating the file while another loads it made them flaky.
+  const std::string path = ::testing::TempDir() + "orrery_virt_loop_" + std::to_string(::getpid()) + ".bin";
   std::ofstream out(path, std::ios::binary);
   const std::uint32_t j_self = 0x0000006f;
   out.write(reinterpret_cast<const char*>(&j_self), 4);

@@ -357,9 +357,11 @@ TEST_F(PrivTest, EnvironmentConfigurationFields) {
   EXPECT_EQ(csr(csrn::menvcfg), kFiom | kStce);
   set_csr(csrn::menvcfg, 0);
   EXPECT_EQ(csr(csrn::menvcfg), 0u);
-  // senvcfg: FIOM only.
+  // senvcfg: FIOM only. Below M it is reachable only with
+  // mstateen0.ENVCFG (bit 62) set (Smstateen).
   set_csr(csrn::senvcfg, ~0ull);
   EXPECT_EQ(csr(csrn::senvcfg), kFiom);
+  set_csr(0x30C, 1ull << 62);
   enter(kPrivS, kSCode);
   set_csr(csrn::senvcfg, 0);
   EXPECT_EQ(csr(csrn::senvcfg), 0u);

@@ -176,7 +176,7 @@ TEST_F(ZicsrTest, UnimplementedCsrsAreIllegal) {
       0x15D,                                      // stimecmph: RV32 only
       0x3A1, 0x3A3,                               // pmpcfg1, pmpcfg3: RV32 only
       0x747,                                      // mseccfg: no Smepmp
-      0x30C,                                      // mstateen0: no Smstateen
+      0x60C,                                      // hstateen0: no H
       0xDA0,                                      // scountovf: no Sscofpmf
       csrn::cycleh, 0xC81, 0xC82, 0xB80, 0xB82,   // cycleh timeh instreth mcycleh minstreth: RV32 only
       csrn::dcsr, 0x7B1, 0x7B2,                   // debug-mode CSRs: illegal outside debug mode
@@ -215,6 +215,8 @@ TEST_F(ZicsrTest, ExactlyTheExpectedCsrsExist) {
     if (n == 0x180) return true;                                 // satp
     if (n >= 0x300 && n <= 0x306) return true;  // mstatus misa medeleg mideleg mie mtvec mcounteren
     if (n == 0x30A) return true;                                 // menvcfg
+    if (n >= 0x30C && n <= 0x30F) return true;                   // mstateen0..3 (Smstateen)
+    if (n >= 0x10C && n <= 0x10F) return true;                   // sstateen0..3 (Ssstateen; M reads them)
     if (n == 0x320) return true;                                 // mcountinhibit
     if (n >= 0x323 && n <= 0x33F) return true;                   // mhpmevent3..31
     if (n >= 0x340 && n <= 0x344) return true;                   // mscratch mepc mcause mtval mip

@@ -79,6 +79,15 @@ enum Irq : unsigned {
 constexpr std::uint64_t kVsIrqs = (1ull << 2) | (1ull << 6) | (1ull << 10);
 constexpr std::uint64_t irq_bit(Irq irq) { return 1ull << irq; }
 
+// Smstateen bits of the *stateen0 registers (bit 63 in every *stateenN).
+namespace stateen {
+constexpr std::uint64_t SE = 1ull << 63;
+constexpr std::uint64_t ENVCFG = 1ull << 62;
+constexpr std::uint64_t CSRIND = 1ull << 60;
+constexpr std::uint64_t AIA = 1ull << 59;
+constexpr std::uint64_t IMSIC = 1ull << 58;
+}  // namespace stateen
+
 namespace menvcfg {
 constexpr std::uint64_t FIOM = 1ull << 0;
 constexpr std::uint64_t STCE = 1ull << 63;  // Sstc: stimecmp enabled below M

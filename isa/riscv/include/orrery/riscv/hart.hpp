@@ -26,6 +26,7 @@ struct HartConfig {
   std::uint64_t timebase_hz = 10'000'000;  // mtime frequency (QEMU virt: 10 MHz)
   bool has_h = false;     // the hypervisor extension (misa.H); on with -cpu rv64,h=true
   unsigned geilen = 0;    // guest external interrupt lines (hgeip bits 1..GEILEN)
+  bool has_smstateen = true;  // Smstateen/Ssstateen
 };
 
 // One RV64IMAFDC hart: architectural state, the memory access paths, trap
@@ -224,6 +225,10 @@ class RiscvHart final : public Hart {
   std::uint64_t vsstatus_ = 0, vstvec_ = 0, vsscratch_ = 0, vsepc_ = 0, vscause_ = 0, vstval_ = 0, vsatp_ = 0;
   std::uint64_t vstimecmp_ = ~std::uint64_t{0};
   std::uint64_t mtval2_ = 0, mtinst_ = 0;
+  std::uint64_t mstateen_[4] = {}, hstateen_[4] = {}, sstateen_[4] = {};
+  // Smstateen gating of state below M: which exception an access to the
+  // state behind `bit` of stateen register `index` raises now.
+  CsrFault stateen_fault(unsigned index, std::uint64_t bit) const;
   static constexpr unsigned kPmpEntries = 16;
   std::uint8_t pmpcfg_[kPmpEntries] = {};
   std::uint64_t pmpaddr_[kPmpEntries] = {};
