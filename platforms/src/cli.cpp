@@ -22,7 +22,9 @@ po::options_description describe_base(CliOptions& o, std::string& memory, std::s
   d.add_options()
       ("help,h", po::bool_switch(&o.help), "print this help and exit")
       ("version", po::bool_switch(&o.version), "print the version and exit")
-      ("machine,M", po::value(&o.machine)->value_name("virt"), "machine type (only 'virt' exists)")
+      ("machine,M", po::value(&o.machine)->value_name("virt[,OPT...]"),
+       "machine type (only 'virt' exists) and QEMU's options: dumpdtb=FILE, aia=none|aplic|aplic-imsic "
+       "(interrupt controllers: PLIC, APLIC, or APLIC and IMSICs), aia-guests=N (0..7 guest files per IMSIC)")
       ("memory,m", po::value(&memory)->value_name("SIZE"), "guest RAM: 256M, 1G, ... (plain number = MiB; default 128M)")
       ("smp", po::value(&smp)->value_name("N"), "number of harts (default 1)")
       ("bios", po::value(&o.virt.bios)->value_name("none|default|FILE"),
@@ -83,7 +85,8 @@ void add_virtio_devices(CliOptions& o, const std::vector<std::string>& drives,
   }
 }
 
-// -M virt[,dumpdtb=FILE]: QEMU's machine options that mean something here.
+// -M virt[,dumpdtb=FILE][,aia=none|aplic|aplic-imsic][,aia-guests=N]: QEMU's
+// machine options that mean something here.
 void parse_machine(CliOptions& o) {
   std::string_view spec = o.machine;
   const std::size_t comma = spec.find(',');
@@ -96,8 +99,28 @@ void parse_machine(CliOptions& o) {
     rest = next == std::string_view::npos ? std::string_view{} : rest.substr(next + 1);
     if (opt.starts_with("dumpdtb=") && opt.size() > 8) {
       o.dump_dtb = std::string(opt.substr(8));
+    } else if (opt.starts_with("aia=")) {
+      const std::string_view type = opt.substr(4);
+      if (type == "none")
+        o.virt.aia = VirtAia::None;
+      else if (type == "aplic")
+        o.virt.aia = VirtAia::Aplic;
+      else if (type == "aplic-imsic")
+        o.virt.aia = VirtAia::AplicImsic;
+      else
+        throw Error(fmt::format("-M {}: aia={}: not an AIA type (available: none, aplic, aplic-imsic)", o.machine, type));
+    } else if (opt.starts_with("aia-guests=")) {
+      const std::string_view n = opt.substr(11);
+      unsigned guests = 0;
+      auto [ptr, ec] = std::from_chars(n.data(), n.data() + n.size(), guests);
+      if (ec != std::errc() || ptr != n.data() + n.size() || n.empty() || guests > virt_irq::kMaxAiaGuests)
+        throw Error(fmt::format("-M {}: aia-guests={}: expected 0 to {} guest interrupt files", o.machine, n,
+                                virt_irq::kMaxAiaGuests));
+      o.virt.aia_guests = guests;
     } else {
-      throw Error(fmt::format("-M {}: unknown machine option '{}' (available: dumpdtb=FILE)", o.machine, opt));
+      throw Error(fmt::format(
+          "-M {}: unknown machine option '{}' (available: dumpdtb=FILE, aia=none|aplic|aplic-imsic, aia-guests=N)",
+          o.machine, opt));
     }
   }
   o.machine = name;
@@ -134,8 +157,9 @@ std::string usage_text() {
   std::string memory, smp;
   std::vector<std::string> drives, devices;
   std::ostringstream out;
-  out << "usage: orrery -M virt[,dumpdtb=FILE] [-m SIZE] [-smp N] [-bios none|default|FILE] [-kernel FILE]\n"
-         "              [-initrd FILE] [-append CMDLINE] [-dtb FILE] [options]\n\n"
+  out << "usage: orrery -M virt[,dumpdtb=FILE][,aia=none|aplic|aplic-imsic][,aia-guests=N] [-m SIZE] [-smp N]\n"
+         "              [-bios none|default|FILE] [-kernel FILE] [-initrd FILE] [-append CMDLINE] [-dtb FILE]\n"
+         "              [options]\n\n"
       << describe_with_devices(o, memory, smp, drives, devices)
       << "\nExit status: the guest's (SiFive test finisher), 1 for an error, 2 for a bad command line,\n"
          "124 when --max-insns stopped the run.\n";

@@ -11,6 +11,8 @@
 
 #include "orrery/core/loader.hpp"
 #include "orrery/irqchip/aclint.hpp"
+#include "orrery/irqchip/aplic.hpp"
+#include "orrery/irqchip/imsic.hpp"
 #include "orrery/irqchip/plic.hpp"
 #include "orrery/platforms/goldfish_rtc.hpp"
 #include "orrery/platforms/sifive_test.hpp"
@@ -40,6 +42,9 @@ void check_config(const RiscvVirtConfig& config) {
       throw Error(fmt::format("virtio-mmio slot {}: out of range, taken twice or without a device", v.slot));
     used[v.slot] = true;
   }
+  if (config.aia_guests > virt_irq::kMaxAiaGuests)
+    throw Error(fmt::format("aia-guests={}: the virt machine supports 0 to {} guest interrupt files per hart",
+                            config.aia_guests, virt_irq::kMaxAiaGuests));
 }
 
 std::vector<riscv::RiscvHart*> add_harts(Machine& machine, unsigned count) {
@@ -69,6 +74,9 @@ Aclint& add_clint(Machine& machine, const std::vector<riscv::RiscvHart*>& harts)
   return clint;
 }
 
+// A device's interrupt wire: PLIC or APLIC source `id`.
+using SourceLine = std::function<IrqLine(unsigned id)>;
+
 // PLIC: context 2h is hart h's M-mode (MEIP), 2h+1 its S-mode (SEIP), as
 // QEMU's virt configures it ("MS" per hart).
 Plic& add_plic(Machine& machine, const std::vector<riscv::RiscvHart*>& harts) {
@@ -84,8 +92,75 @@ Plic& add_plic(Machine& machine, const std::vector<riscv::RiscvHart*>& harts) {
   return plic;
 }
 
-IrqLine plic_source(Plic& plic, unsigned id) {
-  return [&plic, id](bool level) { plic.set_source(id, level); };
+// IMSICs (aia=aplic-imsic): the machine-level files of all harts in one
+// region, the supervisor-level and guest files in another. Until the harts
+// read them through their AIA CSRs, the M and S files still drive MEIP and
+// SEIP; guest files are left for the hypervisor's hgeip.
+void add_imsics(Machine& machine, const std::vector<riscv::RiscvHart*>& harts, unsigned guests,
+                RiscvVirtBoard& board) {
+  const unsigned n = static_cast<unsigned>(harts.size());
+  auto& m = machine.own(std::make_unique<Imsic>(n, 0, virt_irq::kImsicIds));
+  auto& s = machine.own(std::make_unique<Imsic>(n, guests, virt_irq::kImsicIds));
+  for (unsigned i = 0; i < n; ++i) {
+    riscv::RiscvHart* hart = harts[i];
+    m.file(i).connect([hart](bool l) { hart->set_interrupt_line(kMeip, l); });
+    s.file(i).connect([hart](bool l) { hart->set_interrupt_line(kSeip, l); });
+    RiscvVirtBoard::HartImsic files{&m.file(i), &s.file(i), {}};
+    for (unsigned g = 1; g <= guests; ++g) files.guests.push_back(&s.file(i, g));
+    board.imsic.push_back(std::move(files));
+  }
+  machine.bus().add_mmio("riscv.imsic.m", virt_map::kImsicM, m.size(), m);
+  machine.bus().add_mmio("riscv.imsic.s", virt_map::kImsicS, s.size(), s);
+  board.imsic_m = &m;
+  board.imsic_s = &s;
+}
+
+// APLIC (aia=aplic or aplic-imsic): a machine-level root domain that takes
+// the wires, with a supervisor-level child; firmware delegates the sources
+// to the child (QEMU's device tree says so with riscv,delegate). With IMSICs
+// both domains forward MSIs by bus writes; without, they deliver directly:
+// the M domain's IDC h drives hart h's MEIP, the S domain's its SEIP.
+void add_aplic(Machine& machine, const std::vector<riscv::RiscvHart*>& harts, const RiscvVirtConfig& config,
+               RiscvVirtBoard& board) {
+  const bool msi = config.aia == VirtAia::AplicImsic;
+  AplicConfig c;
+  c.sources = virt_irq::kAplicSources;
+  c.harts = static_cast<unsigned>(harts.size());
+  c.direct = !msi;
+  c.msi = msi;
+  c.priority_bits = virt_irq::kAplicPriorityBits;
+  auto& m = machine.own(std::make_unique<Aplic>(c));
+  c.machine_level = false;
+  c.guests = msi ? config.aia_guests : 0;
+  auto& s = machine.own(std::make_unique<Aplic>(c));
+  m.add_child(s);
+  if (msi) {
+    Bus& bus = machine.bus();
+    m.set_msi_writer([&bus](Addr address, std::uint32_t data) { bus.write(address, 4, data); });
+  } else {
+    for (unsigned i = 0; i < harts.size(); ++i) {
+      riscv::RiscvHart* hart = harts[i];
+      m.connect(i, [hart](bool l) { hart->set_interrupt_line(kMeip, l); });
+      s.connect(i, [hart](bool l) { hart->set_interrupt_line(kSeip, l); });
+    }
+  }
+  machine.bus().add_mmio("riscv.aplic.m", virt_map::kAplicM, virt_map::kAplicSize, m);
+  machine.bus().add_mmio("riscv.aplic.s", virt_map::kAplicS, virt_map::kAplicSize, s);
+  board.aplic_m = &m;
+  board.aplic_s = &s;
+}
+
+// The interrupt controllers the devices' wires go to.
+SourceLine add_irqchips(Machine& machine, const std::vector<riscv::RiscvHart*>& harts, const RiscvVirtConfig& config,
+                        RiscvVirtBoard& board) {
+  if (config.aia == VirtAia::None) {
+    Plic* plic = board.plic = &add_plic(machine, harts);
+    return [plic](unsigned id) -> IrqLine { return [plic, id](bool level) { plic->set_source(id, level); }; };
+  }
+  if (config.aia == VirtAia::AplicImsic) add_imsics(machine, harts, config.aia_guests, board);
+  add_aplic(machine, harts, config, board);
+  Aplic* aplic = board.aplic_m;
+  return [aplic](unsigned id) -> IrqLine { return [aplic, id](bool level) { aplic->set_source(id, level); }; };
 }
 
 // Input reaches the guest even while every hart waits in WFI: a periodic
@@ -105,25 +180,25 @@ void poll_console(Machine& machine, CharBackend& console, Uart16550& uart) {
                               [&machine, &console, &uart](Tick) { poll_console(machine, console, uart); });
 }
 
-Uart16550& add_uart(Machine& machine, Plic& plic, CharBackend& console) {
+Uart16550& add_uart(Machine& machine, const SourceLine& irq, CharBackend& console) {
   auto& uart = machine.own(std::make_unique<Uart16550>(console));
-  uart.set_irq(plic_source(plic, virt_irq::kUart0));
+  uart.set_irq(irq(virt_irq::kUart0));
   machine.bus().add_mmio("serial", virt_map::kUart0, virt_map::kUartSize, uart);
   poll_console(machine, console, uart);
   return uart;
 }
 
-GoldfishRtc& add_rtc(Machine& machine, Plic& plic) {
+GoldfishRtc& add_rtc(Machine& machine, const SourceLine& irq) {
   auto& rtc = machine.own(std::make_unique<GoldfishRtc>(machine));
-  rtc.set_irq(plic_source(plic, virt_irq::kRtc));
+  rtc.set_irq(irq(virt_irq::kRtc));
   machine.bus().add_mmio("goldfish_rtc", virt_map::kRtc, virt_map::kRtcSize, rtc);
   return rtc;
 }
 
-std::vector<unsigned> add_virtio(Machine& machine, Plic& plic, const std::vector<VirtioMmioSlot>& slots) {
+std::vector<unsigned> add_virtio(Machine& machine, const SourceLine& irq, const std::vector<VirtioMmioSlot>& slots) {
   std::vector<unsigned> used;
   for (const auto& s : slots) {
-    Device& dev = s.make(machine, plic_source(plic, virt_irq::kVirtio0 + s.slot));
+    Device& dev = s.make(machine, irq(virt_irq::kVirtio0 + s.slot));
     machine.bus().add_mmio(fmt::format("virtio-mmio.{}", s.slot), virt_map::kVirtio + s.slot * virt_map::kVirtioSize,
                            virt_map::kVirtioSize, dev);
     used.push_back(s.slot);
@@ -217,6 +292,8 @@ std::vector<std::uint8_t> device_tree(const Machine& machine, const RiscvVirtCon
   for (const auto& h : machine.harts()) p.isa.emplace_back(h->isa_name());
   p.mmu_type = config.mmu_type;
   p.virtio_slots = virtio;
+  p.aia = config.aia;
+  p.aia_guests = config.aia_guests;
   p.bootargs = config.append;
   p.initrd_start = board.initrd_start;
   p.initrd_end = board.initrd_end;
@@ -256,10 +333,10 @@ RiscvVirtBoard build_riscv_virt(Machine& machine, const RiscvVirtConfig& config,
   RiscvVirtBoard board;
   const auto harts = add_harts(machine, config.harts);
   board.clint = &add_clint(machine, harts);
-  board.plic = &add_plic(machine, harts);
-  board.uart = &add_uart(machine, *board.plic, console);
-  board.rtc = &add_rtc(machine, *board.plic);
-  const std::vector<unsigned> virtio = add_virtio(machine, *board.plic, config.virtio);
+  const SourceLine irq = add_irqchips(machine, harts, config, board);
+  board.uart = &add_uart(machine, irq, console);
+  board.rtc = &add_rtc(machine, irq);
+  const std::vector<unsigned> virtio = add_virtio(machine, irq, config.virtio);
 
   boot(machine, config, virtio, board);
   machine.set_reset_handler([config, virtio](Machine& m) {

@@ -1,5 +1,6 @@
 // The virt machine's flattened device tree, in the shape QEMU 7.2 generates
-// (compare: qemu-system-riscv64 -M virt,dumpdtb=q.dtb; dtc -I dtb q.dtb).
+// (compare: qemu-system-riscv64 -M virt,dumpdtb=q.dtb; dtc -I dtb q.dtb;
+// with aia=aplic or aia=aplic-imsic[,aia-guests=N] for the AIA nodes).
 // Nodes for devices Orrery does not model (fw-cfg, flash, PCIe, the
 // platform bus, the PMU node) are left out, and so are virtio-mmio slots
 // with no device.
@@ -10,6 +11,7 @@
 #include <cstring>
 #include <initializer_list>
 
+#include "orrery/irqchip/imsic.hpp"
 #include "orrery/platforms/riscv_virt.hpp"
 
 namespace orrery {
@@ -67,13 +69,39 @@ class FdtWriter {
 };
 
 // Phandles as QEMU numbers them: cpu N and its interrupt controller first,
-// then the PLIC, then the test device.
+// then the interrupt controllers (the PLIC; or the M and S IMSICs, then the
+// M and S APLIC domains), then the test device.
 struct Phandles {
-  explicit Phandles(unsigned harts) : plic(2 * harts + 1), test(2 * harts + 2) {}
+  Phandles(unsigned harts, VirtAia aia) {
+    std::uint32_t next = 2 * harts + 1;
+    if (aia == VirtAia::None) {
+      plic = next++;
+    } else {
+      if (aia == VirtAia::AplicImsic) {
+        imsic_m = next++;
+        imsic_s = next++;
+      }
+      aplic_m = next++;
+      aplic_s = next++;
+    }
+    test = next;
+  }
   static std::uint32_t cpu(unsigned h) { return 2 * h + 1; }
   static std::uint32_t intc(unsigned h) { return 2 * h + 2; }
-  std::uint32_t plic, test;
+  // The devices' interrupt parent: the PLIC, or the APLIC's S domain.
+  std::uint32_t irqchip() const { return plic ? plic : aplic_s; }
+  std::uint32_t plic = 0, imsic_m = 0, imsic_s = 0, aplic_m = 0, aplic_s = 0, test = 0;
 };
+
+// A device's interrupt: one cell for the PLIC; the APLIC's binding adds the
+// trigger type (4, IRQ_TYPE_LEVEL_HIGH).
+void device_irq(FdtWriter& w, const VirtFdtParams& p, const Phandles& ph, unsigned id) {
+  if (p.aia == VirtAia::None)
+    w.u32("interrupts", id);
+  else
+    w.cells("interrupts", {id, 4});
+  w.u32("interrupt-parent", ph.irqchip());
+}
 
 void write_cpus(FdtWriter& w, const VirtFdtParams& p) {
   const unsigned harts = static_cast<unsigned>(p.isa.size());
@@ -110,6 +138,75 @@ void write_cpus(FdtWriter& w, const VirtFdtParams& p) {
   w.end();
 }
 
+// Contexts 2h (M-mode, MEIP = 11) and 2h+1 (S-mode, SEIP = 9) of hart h.
+void write_plic(FdtWriter& w, unsigned harts, const Phandles& ph) {
+  std::vector<std::uint32_t> plic_irqs;
+  for (unsigned h = 0; h < harts; ++h) plic_irqs.insert(plic_irqs.end(), {Phandles::intc(h), 11, Phandles::intc(h), 9});
+  w.begin(fmt::format("plic@{:x}", virt_map::kPlic));
+  w.u32("phandle", ph.plic);
+  // The highest source ID (the binding's "number of interrupt sources"),
+  // 95; QEMU 7.2 writes 96, one past its last source.
+  w.u32("riscv,ndev", virt_irq::kPlicSources - 1);
+  w.reg64(virt_map::kPlic, virt_map::kPlicSize);
+  w.cells("interrupts-extended", plic_irqs);
+  w.empty("interrupt-controller");
+  w.strs("compatible", {"sifive,plic-1.0.0", "riscv,plic0"});
+  w.u32("#address-cells", 0);
+  w.u32("#interrupt-cells", 1);
+  w.end();
+}
+
+// interrupts-extended naming one interrupt (MEIP 11 or SEIP 9) of every hart.
+std::vector<std::uint32_t> every_hart(unsigned harts, std::uint32_t irq) {
+  std::vector<std::uint32_t> cells;
+  for (unsigned h = 0; h < harts; ++h) cells.insert(cells.end(), {Phandles::intc(h), irq});
+  return cells;
+}
+
+// QEMU 7.2's AIA nodes, in its order: the S then M APLIC domains, then (with
+// IMSICs) the S then M IMSICs. The M domain delegates sources 1..96 to the
+// S domain (riscv,delegate = <child first last>).
+void write_aia(FdtWriter& w, const VirtFdtParams& p, const Phandles& ph) {
+  const unsigned harts = static_cast<unsigned>(p.isa.size());
+  const bool msi = p.aia == VirtAia::AplicImsic;
+  for (const bool machine : {false, true}) {
+    const Addr base = machine ? virt_map::kAplicM : virt_map::kAplicS;
+    w.begin(fmt::format("aplic@{:x}", base));
+    w.u32("phandle", machine ? ph.aplic_m : ph.aplic_s);
+    if (machine) {
+      w.cells("riscv,delegate", {ph.aplic_s, 1, virt_irq::kAplicSources});
+      w.u32("riscv,children", ph.aplic_s);
+    }
+    w.u32("riscv,num-sources", virt_irq::kAplicSources);
+    w.reg64(base, virt_map::kAplicSize);
+    if (msi)
+      w.u32("msi-parent", machine ? ph.imsic_m : ph.imsic_s);
+    else
+      w.cells("interrupts-extended", every_hart(harts, machine ? 11 : 9));
+    w.empty("interrupt-controller");
+    w.u32("#interrupt-cells", 2);
+    w.str("compatible", "riscv,aplic");
+    w.end();
+  }
+  if (!msi) return;
+  for (const bool machine : {false, true}) {
+    const Addr base = machine ? virt_map::kImsicM : virt_map::kImsicS;
+    const unsigned guest_bits = machine ? 0 : Imsic::guest_index_bits(p.aia_guests);
+    w.begin(fmt::format("imsics@{:x}", base));
+    w.u32("phandle", machine ? ph.imsic_m : ph.imsic_s);
+    if (guest_bits) w.u32("riscv,guest-index-bits", guest_bits);
+    w.u32("riscv,ipi-id", virt_irq::kImsicIpiId);
+    w.u32("riscv,num-ids", virt_irq::kImsicIds);
+    w.reg64(base, std::uint64_t{harts} * (Imsic::kPageSize << guest_bits));
+    w.cells("interrupts-extended", every_hart(harts, machine ? 11 : 9));
+    w.empty("msi-controller");
+    w.empty("interrupt-controller");
+    w.u32("#interrupt-cells", 0);
+    w.str("compatible", "riscv,imsics");
+    w.end();
+  }
+}
+
 void write_soc(FdtWriter& w, const VirtFdtParams& p, const Phandles& ph) {
   const unsigned harts = static_cast<unsigned>(p.isa.size());
   w.begin("soc");
@@ -119,15 +216,13 @@ void write_soc(FdtWriter& w, const VirtFdtParams& p, const Phandles& ph) {
   w.empty("ranges");
 
   w.begin(fmt::format("rtc@{:x}", virt_map::kRtc));
-  w.u32("interrupts", virt_irq::kRtc);
-  w.u32("interrupt-parent", ph.plic);
+  device_irq(w, p, ph, virt_irq::kRtc);
   w.reg64(virt_map::kRtc, virt_map::kRtcSize);
   w.str("compatible", "google,goldfish-rtc");
   w.end();
 
   w.begin(fmt::format("serial@{:x}", virt_map::kUart0));
-  w.u32("interrupts", virt_irq::kUart0);
-  w.u32("interrupt-parent", ph.plic);
+  device_irq(w, p, ph, virt_irq::kUart0);
   w.u32("clock-frequency", 0x384000);  // 3.6864 MHz, QEMU's value
   w.reg64(virt_map::kUart0, virt_map::kUartSize);
   w.str("compatible", "ns16550a");
@@ -142,31 +237,19 @@ void write_soc(FdtWriter& w, const VirtFdtParams& p, const Phandles& ph) {
   for (unsigned slot : p.virtio_slots) {
     const Addr base = virt_map::kVirtio + slot * virt_map::kVirtioSize;
     w.begin(fmt::format("virtio_mmio@{:x}", base));
-    w.u32("interrupts", virt_irq::kVirtio0 + slot);
-    w.u32("interrupt-parent", ph.plic);
+    device_irq(w, p, ph, virt_irq::kVirtio0 + slot);
     w.reg64(base, virt_map::kVirtioSize);
     w.str("compatible", "virtio,mmio");
     w.end();
   }
 
-  // Contexts 2h (M-mode, MEIP = 11) and 2h+1 (S-mode, SEIP = 9) of hart h.
-  std::vector<std::uint32_t> plic_irqs, clint_irqs;
-  for (unsigned h = 0; h < harts; ++h) {
-    plic_irqs.insert(plic_irqs.end(), {Phandles::intc(h), 11, Phandles::intc(h), 9});
+  std::vector<std::uint32_t> clint_irqs;
+  for (unsigned h = 0; h < harts; ++h)
     clint_irqs.insert(clint_irqs.end(), {Phandles::intc(h), 3, Phandles::intc(h), 7});
-  }
-  w.begin(fmt::format("plic@{:x}", virt_map::kPlic));
-  w.u32("phandle", ph.plic);
-  // The highest source ID (the binding's "number of interrupt sources"),
-  // 95; QEMU 7.2 writes 96, one past its last source.
-  w.u32("riscv,ndev", virt_irq::kPlicSources - 1);
-  w.reg64(virt_map::kPlic, virt_map::kPlicSize);
-  w.cells("interrupts-extended", plic_irqs);
-  w.empty("interrupt-controller");
-  w.strs("compatible", {"sifive,plic-1.0.0", "riscv,plic0"});
-  w.u32("#address-cells", 0);
-  w.u32("#interrupt-cells", 1);
-  w.end();
+  if (p.aia == VirtAia::None)
+    write_plic(w, harts, ph);
+  else
+    write_aia(w, p, ph);
 
   w.begin(fmt::format("clint@{:x}", virt_map::kClint));
   w.cells("interrupts-extended", clint_irqs);
@@ -215,7 +298,7 @@ void write_syscon(FdtWriter& w, const Phandles& ph) {
 }  // namespace
 
 std::vector<std::uint8_t> make_virt_fdt(const VirtFdtParams& p) {
-  const Phandles ph(static_cast<unsigned>(p.isa.size()));
+  const Phandles ph(static_cast<unsigned>(p.isa.size()), p.aia);
   FdtWriter w;
   w.start_tree();
   w.u32("#address-cells", 2);

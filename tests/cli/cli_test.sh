@@ -50,7 +50,9 @@ expect wrong-arch 1 "needs RISC-V 64-bit" -- -bios none -kernel /bin/sh
 expect raw-runs-off-the-end 124 "stopped after 1000 instructions" -- -bios none -kernel "$tmp/junk.bin" --max-insns 1000
 expect initrd-without-kernel 2 "-initrd needs -kernel" -- -initrd "$tmp/initrd.img"
 expect append-without-kernel 2 "-append needs -kernel" -- -append "console=ttyS0"
-expect bad-machine-option 2 "unknown machine option" -- -M virt,aia=aplic -bios none -kernel "$count_elf"
+expect bad-machine-option 2 "unknown machine option" -- -M virt,acpi=on -bios none -kernel "$count_elf"
+expect bad-aia 2 "not an AIA type" -- -M virt,aia=imsic -bios none -kernel "$count_elf"
+expect bad-aia-guests 2 "aia-guests=8" -- -M virt,aia=aplic-imsic,aia-guests=8 -bios none -kernel "$count_elf"
 printf 'x' >"$tmp/odd.img"
 expect drive-bad-format 2 "format" -- -bios none -kernel "$count_elf" -drive file="$tmp/odd.img",format=qcow2
 expect drive-bad-key 2 "-drive" -- -bios none -kernel "$count_elf" -drive file="$tmp/odd.img",cache=none
@@ -68,16 +70,20 @@ expect dump-dtb 0 "device tree written" -- -bios none -M virt,dumpdtb="$tmp/virt
   -append "console=ttyS0"
 expect dump-dtb-long 0 "device tree written" -- -bios none --dump-dtb "$tmp/virt2.dtb" -kernel "$count_elf" \
   -initrd "$tmp/initrd.img"
+expect dump-dtb-aia 0 "device tree written" -- -bios none -M virt,aia=aplic-imsic,aia-guests=2,dumpdtb="$tmp/aia.dtb" \
+  -smp 2 -kernel "$count_elf"
 # The dumped blob is a valid tree with the command line and the initrd in /chosen.
 if command -v dtc >/dev/null 2>&1; then
   if dtc -I dtb -O dts "$tmp/virt.dtb" 2>/dev/null | grep -q 'bootargs = "console=ttyS0"' &&
     dtc -I dtb -O dts "$tmp/virt.dtb" 2>/dev/null | grep -q 'cpu@1 {' &&
-    dtc -I dtb -O dts "$tmp/virt2.dtb" 2>/dev/null | grep -q 'linux,initrd-start = <0x84000000>'; then
+    dtc -I dtb -O dts "$tmp/virt2.dtb" 2>/dev/null | grep -q 'linux,initrd-start = <0x84000000>' &&
+    dtc -I dtb -O dts "$tmp/aia.dtb" 2>/dev/null | grep -q 'reg = <0x00 0x28000000 0x00 0x8000>' &&
+    dtc -I dtb -O dts "$tmp/aia.dtb" 2>/dev/null | grep -q 'riscv,guest-index-bits = <0x02>'; then
     passed=$((passed + 1))
   else
     failed=$((failed + 1))
     echo "FAIL dump-dtb contents:"
-    for f in "$tmp/virt.dtb" "$tmp/virt2.dtb"; do dtc -I dtb -O dts "$f" 2>&1 | sed 's/^/    /'; done
+    for f in "$tmp/virt.dtb" "$tmp/virt2.dtb" "$tmp/aia.dtb"; do dtc -I dtb -O dts "$f" 2>&1 | sed 's/^/    /'; done
   fi
   # -dtb uses a blob as is; -append still sets /chosen bootargs (as QEMU 7.2).
   expect dtb-roundtrip 0 "device tree written" -- -bios none --dump-dtb "$tmp/virt3.dtb" -kernel "$count_elf" \

@@ -51,6 +51,23 @@ TEST(Cli, BootFlagsParse) {
   const CliOptions m = parse({"-M", "virt,dumpdtb=q.dtb"});
   EXPECT_EQ(m.machine, "virt");
   EXPECT_EQ(m.dump_dtb, "q.dtb");
+  EXPECT_EQ(m.virt.aia, VirtAia::None) << "the PLIC by default";
+}
+
+TEST(Cli, AiaMachineOptions) {
+  const CliOptions a = parse({"-M", "virt,aia=aplic"});
+  EXPECT_EQ(a.machine, "virt");
+  EXPECT_EQ(a.virt.aia, VirtAia::Aplic);
+  const CliOptions b = parse({"-M", "virt,aia=aplic-imsic,aia-guests=2,dumpdtb=q.dtb"});
+  EXPECT_EQ(b.virt.aia, VirtAia::AplicImsic);
+  EXPECT_EQ(b.virt.aia_guests, 2u);
+  EXPECT_EQ(b.dump_dtb, "q.dtb");
+  EXPECT_EQ(parse({"-M", "virt,aia=aplic,aia=none"}).virt.aia, VirtAia::None);
+  EXPECT_EQ(parse({"-M", "virt,aia-guests=7"}).virt.aia_guests, 7u);
+  EXPECT_NE(error_of({"-M", "virt,aia=imsic"}).find("not an AIA type"), std::string::npos);
+  EXPECT_NE(error_of({"-M", "virt,aia-guests=8"}).find("aia-guests=8"), std::string::npos);
+  EXPECT_NE(error_of({"-M", "virt,aia-guests=two"}).find("aia-guests"), std::string::npos);
+  EXPECT_NE(error_of({"-M", "virt,aia-guests="}).find("aia-guests"), std::string::npos);
 }
 
 TEST(Cli, MemorySizes) {
@@ -77,7 +94,7 @@ TEST(Cli, BadInputGivesOneLineErrors) {
   EXPECT_NE(error_of({"-kernel"}).find("kernel"), std::string::npos);
   EXPECT_NE(error_of({"-initrd", "r"}).find("-initrd needs -kernel"), std::string::npos);
   EXPECT_NE(error_of({"-append", "x"}).find("-append needs -kernel"), std::string::npos);
-  EXPECT_NE(error_of({"-M", "virt,aia=aplic"}).find("unknown machine option"), std::string::npos);
+  EXPECT_NE(error_of({"-M", "virt,acpi=on"}).find("unknown machine option"), std::string::npos);
   EXPECT_NE(error_of({"-M", "virt,dumpdtb="}).find("unknown machine option"), std::string::npos);
   EXPECT_NE(error_of({"-bios", ""}).find("-bios"), std::string::npos);
   EXPECT_NE(error_of({"--dump-dtb"}).find("dump-dtb"), std::string::npos);
@@ -89,7 +106,7 @@ TEST(Cli, HelpListsEveryFlag) {
   const std::string help = usage_text();
   for (const char* flag : {"--machine", "--memory", "--smp", "--bios", "--kernel", "--nographic", "--max-insns",
                            "--trace", "--engine", "--stats", "--help", "--version", "--initrd", "--append",
-                           "--dtb", "--dump-dtb", "--drive", "--device", "Ctrl-A"})
+                           "--dtb", "--dump-dtb", "--drive", "--device", "Ctrl-A", "aia=", "aia-guests="})
     EXPECT_NE(help.find(flag), std::string::npos) << flag;
 }
 
