@@ -1,0 +1,51 @@
+# Hypervisor-extension and Smstateen guest tests (included by
+# ../CMakeLists.txt, which sets ORRERY_GUEST_HYP_TESTS and the option
+# ORRERY_HYP_GUEST_TESTS).
+#
+# The ELFs are always built (part of riscv_guest_tests); the CTest tests
+# guest.riscv.<name> (labels "guest;hyp") exist only with
+# ORRERY_HYP_GUEST_TESTS=ON.  Each test links the hyp harness
+# (common/hyp.S, common/hyp.c) after crt0.S/guest.c; its expected output is
+# hyp/expected/<name>.out (recorded on QEMU 7.2 with hyp/run_qemu.sh) -
+# hyp_stateen has none (spec-derived only: QEMU 7.2 has no Smstateen).
+#
+# On QEMU: -DORRERY_GUEST_EMULATOR=qemu-system-riscv64
+#          -DORRERY_GUEST_EMULATOR_ARGS="-icount shift=0"
+#          -DORRERY_GUEST_HYP_EMULATOR_ARGS="-cpu rv64,h=true"
+
+set(ORRERY_GUEST_HYP_EMULATOR_ARGS "" CACHE STRING
+    "Extra emulator arguments for the hyp guest tests only (QEMU: '-cpu rv64,h=true')")
+
+set(_hyp_dir ${_guest_dir}/hyp)
+set(_hyp_srcs ${_hyp_dir}/common/hyp.S ${_hyp_dir}/common/hyp.c)
+set(_hyp_deps ${_hyp_srcs} ${_hyp_dir}/common/hyp.h)
+
+foreach(t IN LISTS ORRERY_GUEST_HYP_TESTS)
+    set(elf ${CMAKE_CURRENT_BINARY_DIR}/${t}.elf)
+    add_custom_command(
+        OUTPUT ${elf}
+        COMMAND ${ORRERY_RISCV_CC} ${ORRERY_GUEST_CFLAGS} -I ${_hyp_dir}/common -o ${elf}
+                ${_guest_common} ${_hyp_srcs} ${_hyp_dir}/${t}.c
+        DEPENDS ${_hyp_dir}/${t}.c ${_hyp_deps} ${_guest_deps}
+        COMMENT "Building RISC-V guest ${t}.elf"
+        VERBATIM)
+    list(APPEND _guest_elfs ${elf})
+
+    if(ORRERY_HYP_GUEST_TESTS)
+        set(expected ${_hyp_dir}/expected/${t}.out)
+        if(NOT EXISTS ${expected})
+            set(expected "")
+        endif()
+        add_test(NAME guest.riscv.${t}
+            COMMAND ${CMAKE_COMMAND}
+                -DEMU=${_guest_emu}
+                "-DEMU_ARGS=${ORRERY_GUEST_EMULATOR_ARGS} ${ORRERY_GUEST_HYP_EMULATOR_ARGS}"
+                -DELF=${elf}
+                -DEXPECTED=${expected}
+                -DTIMEOUT=60
+                -P ${_guest_dir}/run_guest.cmake)
+        set_tests_properties(guest.riscv.${t} PROPERTIES
+            LABELS "guest;hyp"
+            TIMEOUT 60)
+    endif()
+endforeach()
