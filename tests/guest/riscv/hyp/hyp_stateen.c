@@ -317,6 +317,16 @@ static long f_vs_senvcfg(long a, long b)
     return (long)v;
 }
 
+/* VS: csrr t0, senvcfg (one access) */
+static long f_vs_senvcfg_rd(long a, long b)
+{
+    (void)a; (void)b;
+    uint64_t pc;
+    __asm__ __volatile__(NORVC("lla %0, 1f\n1:\tcsrr t0, 0x10a") : "=&r"(pc) :: "t0", "memory");
+    g_vs_pc = pc;
+    return 0;
+}
+
 /* VS: csrr t0, sstateen0 */
 static long f_vs_sstateen0(long a, long b)
 {
@@ -393,7 +403,7 @@ static void test_lazy(void)
     csr_wr(CSR_MSTATEEN0, ~0UL & ~SE_ENVCFG);
     lazy_reset();
     ht_arm();
-    hyp_call(MODE_VS, f_vs_senvcfg, 0, 0);
+    hyp_call(MODE_VS, f_vs_senvcfg_rd, 0, 0);
     int taken = ht_disarm();
     CHECK("mstateen0.ENVCFG=0: VS senvcfg traps", taken);
     EXPECT_EQ("  illegal instruction", g_ht.cause, CAUSE_ILLEGAL_INSN);
