@@ -27,6 +27,9 @@ po::options_description describe_base(CliOptions& o, std::string& memory, std::s
        "(interrupt controllers: PLIC, APLIC, or APLIC and IMSICs), aia-guests=N (0..7 guest files per IMSIC)")
       ("memory,m", po::value(&memory)->value_name("SIZE"), "guest RAM: 256M, 1G, ... (plain number = MiB; default 128M)")
       ("smp", po::value(&smp)->value_name("N"), "number of harts (default 1)")
+      ("cpu", po::value(&o.cpu)->value_name("rv64[,h=on|off]"),
+       "hart model: rv64 (RV64GC, M/S/U, Sv39/48/57, Sstc, Smstateen); h=on adds the hypervisor "
+       "extension (default off)")
       ("bios", po::value(&o.virt.bios)->value_name("none|default|FILE"),
        "M-mode firmware at 0x80000000 (ELF or raw); default: Debian's OpenSBI fw_dynamic.bin; "
        "'none' runs -kernel directly")
@@ -82,6 +85,26 @@ void add_virtio_devices(CliOptions& o, const std::vector<std::string>& drives,
     o.virt.virtio.push_back({--next, [](Machine& m, IrqLine irq) -> Device& {
       return m.own(std::make_unique<VirtioMmio>(m.bus(), std::make_unique<VirtioRng>(), std::move(irq)));
     }});
+  }
+}
+
+// -cpu rv64[,h=on|off]: QEMU's spelling; the only model is rv64.
+void parse_cpu(CliOptions& o) {
+  std::string_view spec = o.cpu;
+  const std::size_t comma = spec.find(',');
+  if (spec.substr(0, comma) != "rv64") throw Error(fmt::format("-cpu {}: unknown CPU model (available: rv64)", o.cpu));
+  std::string_view rest = comma == std::string_view::npos ? std::string_view{} : spec.substr(comma + 1);
+  while (!rest.empty()) {
+    const std::size_t next = rest.find(',');
+    const std::string_view opt = rest.substr(0, next);
+    rest = next == std::string_view::npos ? std::string_view{} : rest.substr(next + 1);
+    if (opt == "h=on" || opt == "h=true") {
+      o.virt.hypervisor = true;
+    } else if (opt == "h=off" || opt == "h=false") {
+      o.virt.hypervisor = false;
+    } else {
+      throw Error(fmt::format("-cpu {}: unknown CPU option '{}' (available: h=on|off)", o.cpu, opt));
+    }
   }
 }
 
@@ -184,6 +207,7 @@ CliOptions parse_command_line(int argc, const char* const* argv) {
   }
   if (o.help || o.version) return o;
   parse_machine(o);
+  parse_cpu(o);
   if (!memory.empty()) o.virt.ram_size = parse_memory_size(memory);
   if (!smp.empty()) {
     unsigned n = 0;

@@ -47,10 +47,14 @@ void check_config(const RiscvVirtConfig& config) {
                             config.aia_guests, virt_irq::kMaxAiaGuests));
 }
 
-std::vector<riscv::RiscvHart*> add_harts(Machine& machine, unsigned count) {
+std::vector<riscv::RiscvHart*> add_harts(Machine& machine, const RiscvVirtConfig& config) {
+  const unsigned count = config.harts;
   riscv::HartConfig hart_config;
   hart_config.multi_hart = count > 1;
   hart_config.timebase_hz = kVirtTimebaseHz;
+  hart_config.has_h = config.hypervisor;
+  // Guest external interrupt lines: one per IMSIC guest file.
+  hart_config.geilen = (config.hypervisor && config.aia == VirtAia::AplicImsic) ? config.aia_guests : 0;
   std::vector<riscv::RiscvHart*> harts;
   for (unsigned i = 0; i < count; ++i)
     harts.push_back(
@@ -106,7 +110,11 @@ void add_imsics(Machine& machine, const std::vector<riscv::RiscvHart*>& harts, u
     m.file(i).connect([hart](bool l) { hart->set_interrupt_line(kMeip, l); });
     s.file(i).connect([hart](bool l) { hart->set_interrupt_line(kSeip, l); });
     RiscvVirtBoard::HartImsic files{&m.file(i), &s.file(i), {}};
-    for (unsigned g = 1; g <= guests; ++g) files.guests.push_back(&s.file(i, g));
+    for (unsigned g = 1; g <= guests; ++g) {
+      files.guests.push_back(&s.file(i, g));
+      // Guest file g drives the hart's hgeip bit g (AIA, "Guest external interrupts").
+      s.file(i, g).connect([hart, g](bool l) { hart->set_guest_external_line(g, l); });
+    }
     board.imsic.push_back(std::move(files));
   }
   machine.bus().add_mmio("riscv.imsic.m", virt_map::kImsicM, m.size(), m);
@@ -331,7 +339,7 @@ RiscvVirtBoard build_riscv_virt(Machine& machine, const RiscvVirtConfig& config,
                machine.own(std::make_unique<SifiveTest>(machine)));
 
   RiscvVirtBoard board;
-  const auto harts = add_harts(machine, config.harts);
+  const auto harts = add_harts(machine, config);
   board.clint = &add_clint(machine, harts);
   const SourceLine irq = add_irqchips(machine, harts, config, board);
   board.uart = &add_uart(machine, irq, console);

@@ -63,6 +63,8 @@ expect too-many-virtio 2 "too many virtio devices" -- -bios none -kernel "$count
   -device virtio-rng-device -device virtio-rng-device -device virtio-rng-device -device virtio-rng-device \
   -device virtio-rng-device -device virtio-rng-device -device virtio-rng-device -device virtio-rng-device \
   -device virtio-rng-device
+expect bad-cpu 2 "unknown CPU model" -- -cpu sifive-u54 -bios none -kernel "$count_elf"
+expect bad-cpu-option 2 "unknown CPU option" -- -cpu rv64,v=true -bios none -kernel "$count_elf"
 expect missing-initrd 1 "cannot open" -- -bios none -kernel "$count_elf" -initrd "$tmp/nope.img"
 expect missing-dtb 1 "-dtb .*cannot open" -- -bios none -kernel "$count_elf" -dtb "$tmp/nope.dtb"
 expect bad-dtb 1 "not a valid device tree" -- -bios none -kernel "$count_elf" -dtb "$tmp/junk.bin"

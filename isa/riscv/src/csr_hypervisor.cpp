@@ -37,7 +37,7 @@ CsrFault vstimecmp_accessible(const RiscvHart& h, std::uint16_t n) {
 }
 
 u64 read_vsstatus(const RiscvHart& h) {
-  u64 v = (h.vsstatus_ & (kVsstatusWritable)) | mstatus::UXL;
+  u64 v = (h.vsstatus_ & kVsstatusWritable) | (2ull << 32);  // UXL: VU is 64-bit
   if ((v & mstatus::FS) == mstatus::FS) v |= mstatus::SD;
   return v;
 }
@@ -72,7 +72,8 @@ const CsrSpec kCsrs[] = {
      needs_h},
     {0x60A, "henvcfg", [](const RiscvHart& h) { return h.henvcfg_; },
      [](RiscvHart& h, u64 v) {
-       h.henvcfg_ = v & (menvcfg::FIOM | menvcfg::STCE);
+       // STCE is read-only zero here unless menvcfg.STCE is set.
+       h.henvcfg_ = v & (menvcfg::FIOM | (h.menvcfg_ & menvcfg::STCE));
        h.update_stimecmp();
      },
      [](const RiscvHart& h, std::uint16_t n) {
@@ -95,6 +96,7 @@ const CsrSpec kCsrs[] = {
      needs_h},
     {0x64A, "htinst", [](const RiscvHart& h) { return h.htinst_; }, [](RiscvHart& h, u64 v) { h.htinst_ = v; },
      needs_h},
+    // hgatp, like satp, traps in HS when mstatus.TVM is set.
     {0x680, "hgatp", [](const RiscvHart& h) { return h.hgatp_; },
      [](RiscvHart& h, u64 v) {
        // Bare, Sv39x4, Sv48x4, Sv57x4; another mode leaves hgatp unchanged.
@@ -103,7 +105,10 @@ const CsrSpec kCsrs[] = {
        h.hgatp_ = v & ((0xfull << 60) | (0x3fffull << 44) | kHgatpPpn);  // 14 VMID bits
        h.flush_tlbs();
      },
-     needs_h},
+     [](const RiscvHart& h, std::uint16_t n) {
+       if (needs_h(h, n) != CsrFault::None) return CsrFault::Illegal;
+       return (h.priv() == kPrivS && (h.mstatus_ & mstatus::TVM)) ? CsrFault::Illegal : CsrFault::None;
+     }},
     {0xE12, "hgeip", [](const RiscvHart& h) { return h.hgeip_; }, nullptr, needs_h},
 
     {0x200, "vsstatus", read_vsstatus,

@@ -84,6 +84,7 @@ const CsrSpec kCsrs[] = {
     {0x30A, "menvcfg", [](const RiscvHart& h) { return h.menvcfg_; },
      [](RiscvHart& h, u64 v) {
        h.menvcfg_ = v & (menvcfg::FIOM | menvcfg::STCE);
+       h.henvcfg_ &= ~menvcfg::STCE | (h.menvcfg_ & menvcfg::STCE);
        h.update_stimecmp();
      }},
     {csr::mscratch, "mscratch", [](const RiscvHart& h) { return h.mscratch_; },

@@ -3,8 +3,8 @@
 // access; a bit clear in mstateenN is read-only zero in hstateenN and
 // sstateenN, and a bit clear in hstateenN reads zero in sstateenN when V=1.
 // Bit 63 of each register gates the lower-level registers of the same
-// number; in stateen0: 62 ENVCFG (senvcfg/henvcfg), 60 CSRIND, 59 AIA and
-// 58 IMSIC (the AIA CSRs). C (0), FCSR (1, Zfinx), JVT (2, Zcmt) and
+// number; in stateen0: 62 ENVCFG (senvcfg/henvcfg); 60 CSRIND, 59 AIA and
+// 58 IMSIC gate the AIA CSRs, which this hart does not have yet. C (0), FCSR (1, Zfinx), JVT (2, Zcmt) and
 // CONTEXT (57, Sdtrig) gate state this hart does not have: read-only zero.
 #include <array>
 #include <string>
@@ -26,9 +26,11 @@ CsrFault RiscvHart::stateen_fault(unsigned index, u64 bit) const {
 
 namespace {
 
+// CSRIND, AIA and IMSIC stay read-only zero until the hart has the AIA
+// CSRs they gate (siselect/sireg, stopei, stopi...).
 u64 writable_bits(unsigned index) {
   if (index != 0) return stateen::SE;
-  return stateen::SE | stateen::ENVCFG | stateen::CSRIND | stateen::AIA | stateen::IMSIC;
+  return stateen::SE | stateen::ENVCFG;
 }
 
 CsrFault mstateen_exists(const RiscvHart& h, std::uint16_t) {

@@ -15,6 +15,7 @@ constexpr u64 kSstatusWritable = mstatus::SIE | mstatus::SPIE | mstatus::SPP | m
                                  mstatus::MXR;
 
 const CsrSpec* mstatus_spec() { return find_csr(csr::mstatus); }
+constexpr u64 kSLevelIrqs = irq_bit(kIrqSSI) | irq_bit(kIrqSTI) | irq_bit(kIrqSEI);
 
 // satp and SFENCE.VMA trap in (H)S-mode when mstatus.TVM is set.
 CsrFault satp_accessible(const RiscvHart& h, std::uint16_t) {
@@ -41,9 +42,13 @@ const CsrSpec kCsrs[] = {
      [](RiscvHart& h, u64 v) {
        mstatus_spec()->write(h, (h.mstatus_ & ~kSstatusWritable) | (v & kSstatusWritable));
      }},
-    {0x104, "sie", [](const RiscvHart& h) { return h.mie_ & h.mideleg_; },
+    // sie/sip show only the S-level interrupts delegated to S; the VS-level
+    // bits and SGEI that H makes read-only one in mideleg belong to hie/hip
+    // (privileged spec: their nonzero bits are mutually exclusive).
+    {0x104, "sie", [](const RiscvHart& h) { return h.mie_ & h.mideleg_ & kSLevelIrqs; },
      [](RiscvHart& h, u64 v) {
-       h.mie_ = (h.mie_ & ~h.mideleg_) | (v & h.mideleg_);
+       const u64 m = h.mideleg_ & kSLevelIrqs;
+       h.mie_ = (h.mie_ & ~m) | (v & m);
        h.update_mip();
      }},
     {0x105, "stvec", [](const RiscvHart& h) { return h.stvec_; }, [](RiscvHart& h, u64 v) { h.stvec_ = v & ~u64{2}; }},
@@ -57,7 +62,7 @@ const CsrSpec kCsrs[] = {
     {0x142, "scause", [](const RiscvHart& h) { return h.scause_; }, [](RiscvHart& h, u64 v) { h.scause_ = v; }},
     {0x143, "stval", [](const RiscvHart& h) { return h.stval_; }, [](RiscvHart& h, u64 v) { h.stval_ = v; }},
     // Only SSIP is writable through sip, and only when delegated.
-    {0x144, "sip", [](const RiscvHart& h) { return h.live_mip() & h.mideleg_; },
+    {0x144, "sip", [](const RiscvHart& h) { return h.live_mip() & h.mideleg_ & kSLevelIrqs; },
      [](RiscvHart& h, u64 v) {
        const u64 writable = irq_bit(kIrqSSI) & h.mideleg_;
        h.mip_sw_ = (h.mip_sw_ & ~writable) | (v & writable);

@@ -12,6 +12,10 @@ RiscvHart::RiscvHart(unsigned id, Machine& machine, HartConfig config)
     : Hart(id), machine_(machine), bus_(machine.bus()), config_(config) {
   misa_ = kMisaMxl64 | misa_ext('I') | misa_ext('M') | misa_ext('A') | misa_ext('F') | misa_ext('D') |
           misa_ext('C') | misa_ext('S') | misa_ext('U') | (config_.has_h ? misa_ext('H') : 0);
+  isa_name_ = config_.has_h ? "rv64imafdch" : "rv64imafdc";
+  isa_name_ += "_zicntr_zicsr_zifencei_zihintpause_zihpm";
+  if (config_.has_smstateen) isa_name_ += "_smstateen";
+  isa_name_ += "_sstc";
 }
 
 void RiscvHart::reset(Addr pc) {

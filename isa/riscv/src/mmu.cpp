@@ -92,7 +92,11 @@ RiscvHart::Xlate RiscvHart::walk(const Stage& st, Addr va, Access access, Addr& 
       Perms unused;
       const Xlate g = gstage(pte_addr, Access::Read, false, pte_hpa, unused);
       if (g != Xlate::Ok) {
+        // htinst/mtinst report the implicit access as a pseudoinstruction:
+        // a 64-bit read (privileged spec, "Transformed Instruction or
+        // Pseudoinstruction for mtinst or htinst").
         fault_gpa = pte_addr;
+        pending_tinst_ = 0x3000;
         return g;
       }
     }
@@ -147,6 +151,7 @@ RiscvHart::Xlate RiscvHart::walk(const Stage& st, Addr va, Access access, Addr& 
         const Xlate g = gstage(pte_addr, Access::Write, false, w_hpa, unused);
         if (g != Xlate::Ok) {
           fault_gpa = pte_addr;
+          pending_tinst_ = 0x3020;  // the implicit 64-bit write of the A/D update
           return g;
         }
       }

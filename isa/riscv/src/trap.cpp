@@ -43,10 +43,13 @@ void RiscvHart::enter_trap(std::uint64_t code, std::uint64_t tval, bool interrup
   const bool was_virt = virt_;
   const bool gva = !interrupt && address_cause(code) && (was_virt || hlsv_active_);
   // Guest physical address of a guest-page fault, shifted as htval/mtval2
-  // hold it. htinst/mtinst are written as 0 (no transformed instruction),
-  // which the spec always permits.
+  // hold it. htinst/mtinst get the pseudoinstruction of an implicit access
+  // (VS-stage walk) and otherwise 0: explicit accesses get no transformed
+  // instruction, which the spec permits.
   const std::uint64_t gpa_field = pending_gpa_ >> 2;
+  const std::uint64_t tinst = pending_gpa_ ? pending_tinst_ : 0;
   pending_gpa_ = 0;
+  pending_tinst_ = 0;
   std::uint64_t tvec;
   std::uint64_t vector_code = code;
   if (target == TrapTarget::VS) {
@@ -67,7 +70,7 @@ void RiscvHart::enter_trap(std::uint64_t code, std::uint64_t tval, bool interrup
     scause_ = interrupt ? (kInterruptBit | code) : code;
     stval_ = tval;
     htval_ = gpa_field;
-    htinst_ = 0;
+    htinst_ = tinst;
     std::uint64_t h = hstatus_;
     h = (h & ~hstatus::SPV) | (was_virt ? hstatus::SPV : 0);
     if (was_virt) h = (h & ~hstatus::SPVP) | (priv_ == kPrivS ? hstatus::SPVP : 0);
@@ -85,7 +88,7 @@ void RiscvHart::enter_trap(std::uint64_t code, std::uint64_t tval, bool interrup
     mcause_ = interrupt ? (kInterruptBit | code) : code;
     mtval_ = tval;
     mtval2_ = gpa_field;
-    mtinst_ = 0;
+    mtinst_ = tinst;
     std::uint64_t s = mstatus_;
     s = (s & ~mstatus::MPIE) | ((s & mstatus::MIE) ? mstatus::MPIE : 0);
     s &= ~mstatus::MIE;

@@ -10,6 +10,7 @@ namespace orrery {
 
 struct CliOptions {
   std::string machine = "virt";
+  std::string cpu = "rv64";  // -cpu rv64[,h=on|off]
   RiscvVirtConfig virt;
   std::uint64_t max_insns = 0;
   std::string trace;

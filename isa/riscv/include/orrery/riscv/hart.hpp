@@ -2,6 +2,7 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <string>
 #include <string_view>
 #include <type_traits>
 
@@ -37,7 +38,7 @@ class RiscvHart final : public Hart {
   RiscvHart(unsigned id, Machine& machine, HartConfig config = {});
 
   // The riscv,isa string of the device tree.
-  std::string_view isa_name() const override { return "rv64imafdc_zicntr_zicsr_zifencei_zihintpause_zihpm_sstc"; }
+  std::string_view isa_name() const override { return isa_name_; }
   void reset(Addr pc) override;
   Addr pc() const override { return pc_; }
   std::uint64_t retired() const override { return instret_; }
@@ -249,6 +250,7 @@ class RiscvHart final : public Hart {
   TrapTarget exception_target(std::uint64_t code) const;
   void enter_trap(std::uint64_t code, std::uint64_t tval, bool interrupt, TrapTarget target);
   std::uint64_t pending_gpa_ = 0;  // guest physical address of the guest-page fault being raised
+  std::uint64_t pending_tinst_ = 0;  // htinst/mtinst for it (a pseudoinstruction for implicit accesses)
   bool hlsv_active_ = false;       // inside HLV/HLVX/HSV: accesses are virtualised
 
   // Translation (mmu.cpp). translate() returns false after raising the
@@ -303,6 +305,7 @@ class RiscvHart final : public Hart {
 
   DecodeCache decode_cache_;
   std::function<std::uint64_t()> mtime_;
+  std::string isa_name_;
 };
 
 }  // namespace orrery::riscv
