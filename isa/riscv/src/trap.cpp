@@ -21,6 +21,14 @@ bool address_cause(std::uint64_t code) {
   }
 }
 
+// Trap entry into an S level (HS through mstatus, VS through vsstatus):
+// SPIE = SIE, SIE = 0, SPP = the privilege the trap came from.
+std::uint64_t push_s_interrupt_stack(std::uint64_t s, Priv from) {
+  s = (s & ~mstatus::SPIE) | ((s & mstatus::SIE) ? mstatus::SPIE : 0);
+  s &= ~mstatus::SIE;
+  return (s & ~mstatus::SPP) | (from == kPrivS ? mstatus::SPP : 0);
+}
+
 }  // namespace
 
 RiscvHart::TrapTarget RiscvHart::exception_target(std::uint64_t code) const {
@@ -58,11 +66,7 @@ void RiscvHart::enter_trap(std::uint64_t code, std::uint64_t tval, bool interrup
     vsepc_ = pc_;
     vscause_ = interrupt ? (kInterruptBit | vector_code) : code;
     vstval_ = tval;
-    std::uint64_t s = vsstatus_;
-    s = (s & ~mstatus::SPIE) | ((s & mstatus::SIE) ? mstatus::SPIE : 0);
-    s &= ~mstatus::SIE;
-    s = (s & ~mstatus::SPP) | (priv_ == kPrivS ? mstatus::SPP : 0);
-    vsstatus_ = s;
+    vsstatus_ = push_s_interrupt_stack(vsstatus_, priv_);
     tvec = vstvec_;
     set_mode(kPrivS, true);
   } else if (target == TrapTarget::HS) {
@@ -76,11 +80,7 @@ void RiscvHart::enter_trap(std::uint64_t code, std::uint64_t tval, bool interrup
     if (was_virt) h = (h & ~hstatus::SPVP) | (priv_ == kPrivS ? hstatus::SPVP : 0);
     h = (h & ~hstatus::GVA) | (gva ? hstatus::GVA : 0);
     hstatus_ = h;
-    std::uint64_t s = mstatus_;
-    s = (s & ~mstatus::SPIE) | ((s & mstatus::SIE) ? mstatus::SPIE : 0);
-    s &= ~mstatus::SIE;
-    s = (s & ~mstatus::SPP) | (priv_ == kPrivS ? mstatus::SPP : 0);
-    mstatus_ = s;
+    mstatus_ = push_s_interrupt_stack(mstatus_, priv_);
     tvec = stvec_;
     set_mode(kPrivS, false);
   } else {
