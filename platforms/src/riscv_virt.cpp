@@ -100,6 +100,21 @@ Plic& add_plic(Machine& machine, const std::vector<riscv::RiscvHart*>& harts) {
 // region, the supervisor-level and guest files in another. Until the harts
 // read them through their AIA CSRs, the M and S files still drive MEIP and
 // SEIP; guest files are left for the hypervisor's hgeip.
+// The hart's AIA CSRs reach an IMSIC interrupt file through this adapter.
+class HartInterruptFile final : public riscv::InterruptFile {
+ public:
+  explicit HartInterruptFile(ImsicFile& file) : file_(file) {}
+  bool read_indirect(unsigned iselect, std::uint64_t& value) const override {
+    return file_.read_indirect(iselect, value);
+  }
+  bool write_indirect(unsigned iselect, std::uint64_t value) override { return file_.write_indirect(iselect, value); }
+  std::uint32_t topei() const override { return file_.topei(); }
+  std::uint32_t claim() override { return file_.claim(); }
+
+ private:
+  ImsicFile& file_;
+};
+
 void add_imsics(Machine& machine, const std::vector<riscv::RiscvHart*>& harts, unsigned guests,
                 RiscvVirtBoard& board) {
   const unsigned n = static_cast<unsigned>(harts.size());
@@ -115,6 +130,12 @@ void add_imsics(Machine& machine, const std::vector<riscv::RiscvHart*>& harts, u
       // Guest file g drives the hart's hgeip bit g (AIA, "Guest external interrupts").
       s.file(i, g).connect([hart, g](bool l) { hart->set_guest_external_line(g, l); });
     }
+    auto adapt = [&machine](ImsicFile* f) -> riscv::InterruptFile* {
+      return &machine.keep(std::make_unique<HartInterruptFile>(*f));
+    };
+    std::vector<riscv::InterruptFile*> guest_files;
+    for (ImsicFile* g : files.guests) guest_files.push_back(adapt(g));
+    hart->attach_interrupt_files(adapt(files.m), adapt(files.s), std::move(guest_files));
     board.imsic.push_back(std::move(files));
   }
   machine.bus().add_mmio("riscv.imsic.m", virt_map::kImsicM, m.size(), m);

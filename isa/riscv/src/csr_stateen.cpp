@@ -26,11 +26,14 @@ CsrFault RiscvHart::stateen_fault(unsigned index, u64 bit) const {
 
 namespace {
 
-// CSRIND, AIA and IMSIC stay read-only zero until the hart has the AIA
-// CSRs they gate (siselect/sireg, stopei, stopi...).
-u64 writable_bits(unsigned index) {
+// CSRIND and IMSIC exist when the hart has AIA interrupt files (the CSRs
+// they gate: siselect/sireg, stopei); AIA (stopi, hvien...) stays read-only
+// zero until that state exists.
+u64 writable_bits(const RiscvHart& h, unsigned index) {
   if (index != 0) return stateen::SE;
-  return stateen::SE | stateen::ENVCFG;
+  u64 bits = stateen::SE | stateen::ENVCFG;
+  if (h.aia_s_file()) bits |= stateen::CSRIND | stateen::IMSIC;
+  return bits;
 }
 
 CsrFault mstateen_exists(const RiscvHart& h, std::uint16_t) {
@@ -55,7 +58,7 @@ u64 read_mstateen(const RiscvHart& h) {
 }
 template <unsigned kN>
 void write_mstateen(RiscvHart& h, u64 v) {
-  h.mstateen_[kN] = v & writable_bits(kN);
+  h.mstateen_[kN] = v & writable_bits(h, kN);
 }
 template <unsigned kN>
 u64 read_hstateen(const RiscvHart& h) {
@@ -63,7 +66,7 @@ u64 read_hstateen(const RiscvHart& h) {
 }
 template <unsigned kN>
 void write_hstateen(RiscvHart& h, u64 v) {
-  h.hstateen_[kN] = v & writable_bits(kN) & h.mstateen_[kN];
+  h.hstateen_[kN] = v & writable_bits(h, kN) & h.mstateen_[kN];
 }
 template <unsigned kN>
 u64 read_sstateen(const RiscvHart& h) {

@@ -10,7 +10,7 @@ namespace {
 struct CsrTable {
   std::array<const CsrSpec*, 4096> by_number{};
   CsrTable() {
-    for (auto group : {machine_csrs(), supervisor_csrs(), hypervisor_csrs(), stateen_csrs(), pmp_csrs(), fp_csrs(), counter_csrs()}) {
+    for (auto group : {machine_csrs(), supervisor_csrs(), hypervisor_csrs(), stateen_csrs(), aia_csrs(), pmp_csrs(), fp_csrs(), counter_csrs()}) {
       for (const CsrSpec& s : group) {
         if (by_number[s.number]) throw std::logic_error("CSR defined twice: " + std::string(s.name));
         by_number[s.number] = &s;

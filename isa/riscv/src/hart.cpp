@@ -12,10 +12,23 @@ RiscvHart::RiscvHart(unsigned id, Machine& machine, HartConfig config)
     : Hart(id), machine_(machine), bus_(machine.bus()), config_(config) {
   misa_ = kMisaMxl64 | misa_ext('I') | misa_ext('M') | misa_ext('A') | misa_ext('F') | misa_ext('D') |
           misa_ext('C') | misa_ext('S') | misa_ext('U') | (config_.has_h ? misa_ext('H') : 0);
+  build_isa_name();
+}
+
+void RiscvHart::build_isa_name() {
   isa_name_ = config_.has_h ? "rv64imafdch" : "rv64imafdc";
   isa_name_ += "_zicntr_zicsr_zifencei_zihintpause_zihpm";
+  if (aia_m_) isa_name_ += "_smaia";
   if (config_.has_smstateen) isa_name_ += "_smstateen";
+  if (aia_s_) isa_name_ += "_ssaia";
   isa_name_ += "_sstc";
+}
+
+void RiscvHart::attach_interrupt_files(InterruptFile* m, InterruptFile* s, std::vector<InterruptFile*> guests) {
+  aia_m_ = m;
+  aia_s_ = s;
+  aia_guests_ = std::move(guests);
+  build_isa_name();
 }
 
 void RiscvHart::reset(Addr pc) {
@@ -40,6 +53,7 @@ void RiscvHart::reset(Addr pc) {
   vstimecmp_ = ~std::uint64_t{0};
   mtval2_ = mtinst_ = 0;
   for (unsigned i = 0; i < 4; ++i) mstateen_[i] = hstateen_[i] = sstateen_[i] = 0;
+  miselect_ = siselect_ = vsiselect_ = 0;
   // With H, the VS-level interrupts and SGEI are always delegated past M.
   mideleg_ = config_.has_h ? (kVsIrqs | irq_bit(kIrqSGEI)) : 0;
   for (auto& c : pmpcfg_) c = 0;

@@ -45,6 +45,15 @@ class Machine {
     return ref;
   }
 
+  // Any other object that must live as long as the machine (e.g. adapters
+  // between a platform's devices and its harts).
+  template <class T>
+  T& keep(std::unique_ptr<T> object) {
+    T& ref = *object;
+    kept_.push_back(std::shared_ptr<void>(std::move(object)));
+    return ref;
+  }
+
   void set_engine(std::unique_ptr<Engine> engine) { engine_ = std::move(engine); }
   Engine& engine() { return *engine_; }
   void set_cycle_period(Tick period) { cycle_period_ = period ? period : 1; }
@@ -75,6 +84,7 @@ class Machine {
   EventQueue events_;
   std::vector<std::unique_ptr<Hart>> harts_;
   std::vector<std::unique_ptr<Device>> devices_;
+  std::vector<std::shared_ptr<void>> kept_;
   std::unique_ptr<Engine> engine_;
   Tick cycle_period_ = 1000;      // ps
   std::uint64_t quantum_ = 10000;  // instructions per hart per slice

@@ -48,6 +48,7 @@ std::span<const CsrSpec> supervisor_csrs();
 std::span<const CsrSpec> pmp_csrs();
 std::span<const CsrSpec> hypervisor_csrs();
 std::span<const CsrSpec> stateen_csrs();
+std::span<const CsrSpec> aia_csrs();
 
 // The table of all CSRs this hart implements.
 const CsrSpec* find_csr(std::uint16_t number);

@@ -5,10 +5,12 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 #include "orrery/core/bus.hpp"
 #include "orrery/core/hart.hpp"
 #include "orrery/mmu/soft_tlb.hpp"
+#include "orrery/riscv/aia.hpp"
 #include "orrery/riscv/csr.hpp"
 #include "orrery/riscv/decode.hpp"
 #include "orrery/riscv/encoding.hpp"
@@ -47,6 +49,19 @@ class RiscvHart final : public Hart {
   void set_interrupt_line(unsigned line, bool level) override;
   // H: guest external interrupt line `guest` (1..GEILEN), i.e. hgeip bit.
   void set_guest_external_line(unsigned guest, bool level);
+
+  // AIA: the IMSIC interrupt files this hart's *ireg/*topei CSRs reach
+  // (machine, supervisor, and guest files 1..GEILEN). Without them the AIA
+  // CSRs do not exist.
+  void attach_interrupt_files(InterruptFile* m, InterruptFile* s, std::vector<InterruptFile*> guests);
+  InterruptFile* aia_m_file() const { return aia_m_; }
+  InterruptFile* aia_s_file() const { return aia_s_; }
+  // The guest file hstatus.VGEIN selects, or nullptr.
+  InterruptFile* aia_guest_file() const {
+    const unsigned vgein = static_cast<unsigned>((hstatus_ & hstatus::VGEIN) >> hstatus::VGEIN_SHIFT);
+    return (vgein >= 1 && vgein <= aia_guests_.size()) ? aia_guests_[vgein - 1] : nullptr;
+  }
+  std::uint64_t miselect_ = 0, siselect_ = 0, vsiselect_ = 0;
 
   // Where the time CSR (and Sstc's comparison) reads mtime from: the
   // platform's CLINT. Until one is set, time reads as 0.
@@ -306,6 +321,10 @@ class RiscvHart final : public Hart {
   DecodeCache decode_cache_;
   std::function<std::uint64_t()> mtime_;
   std::string isa_name_;
+  void build_isa_name();
+  InterruptFile* aia_m_ = nullptr;
+  InterruptFile* aia_s_ = nullptr;
+  std::vector<InterruptFile*> aia_guests_;
 };
 
 }  // namespace orrery::riscv
