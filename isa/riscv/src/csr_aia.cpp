@@ -49,6 +49,18 @@ bool ireg_write(InterruptFile* f, u64 sel, u64 v) {
 
 constexpr u64 kIselectMask = 0xfff;
 
+// *topi: the highest-priority interrupt pending and enabled for a level,
+// whatever the global enable says. Every iprio byte is read-only zero, so
+// the default priority order decides and IPRIO may be reported as 1
+// (AIA, "Machine top interrupt CSR" / "Supervisor top interrupt CSR").
+u64 top_interrupt(u64 candidates) {
+  static constexpr Irq kOrder[] = {kIrqMEI, kIrqMSI, kIrqMTI, kIrqSEI, kIrqSSI,
+                                   kIrqSTI, kIrqSGEI, kIrqVSEI, kIrqVSSI, kIrqVSTI};
+  for (Irq irq : kOrder)
+    if (candidates & irq_bit(irq)) return (u64{irq} << 16) | 1;
+  return 0;
+}
+
 const CsrSpec kCsrs[] = {
     {0x350, "miselect", [](const RiscvHart& h) { return h.miselect_; },
      [](RiscvHart& h, u64 v) { h.miselect_ = v & kIselectMask; }, m_files},
@@ -66,6 +78,18 @@ const CsrSpec kCsrs[] = {
      }},
     {0x35C, "mtopei", [](const RiscvHart& h) -> u64 { return h.aia_m_file()->topei(); },
      [](RiscvHart& h, u64) { h.aia_m_file()->claim(); }, m_files},
+    // Interrupts that trap to M: pending and enabled, not delegated.
+    {0xFB0, "mtopi", [](const RiscvHart& h) { return top_interrupt(h.live_mip() & h.mie_ & ~h.mideleg_); }, nullptr,
+     m_files},
+    // Interrupts that trap to HS: delegated by mideleg and not passed on to
+    // VS by hideleg. (vstopi, which VS would reach here, is not implemented
+    // yet, so stopi is illegal from V=1 rather than showing HS's value.)
+    {0xDB0, "stopi",
+     [](const RiscvHart& h) { return top_interrupt(h.live_mip() & h.mie_ & h.mideleg_ & ~h.hideleg_); }, nullptr,
+     [](const RiscvHart& h, std::uint16_t) {
+       if (!h.aia_s_file() || h.virt()) return CsrFault::Illegal;
+       return h.stateen_fault(0, stateen::AIA);
+     }},
     {0x150, "siselect", [](const RiscvHart& h) { return h.siselect_; },
      [](RiscvHart& h, u64 v) { h.siselect_ = v & kIselectMask; }, s_indirect},
     {0x151, "sireg",

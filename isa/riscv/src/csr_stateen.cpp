@@ -26,13 +26,12 @@ CsrFault RiscvHart::stateen_fault(unsigned index, u64 bit) const {
 
 namespace {
 
-// CSRIND and IMSIC exist when the hart has AIA interrupt files (the CSRs
-// they gate: siselect/sireg, stopei); AIA (stopi, hvien...) stays read-only
-// zero until that state exists.
+// CSRIND, IMSIC and AIA exist when the hart has AIA interrupt files (the
+// CSRs they gate: siselect/sireg, stopei, stopi).
 u64 writable_bits(const RiscvHart& h, unsigned index) {
   if (index != 0) return stateen::SE;
   u64 bits = stateen::SE | stateen::ENVCFG;
-  if (h.aia_s_file()) bits |= stateen::CSRIND | stateen::IMSIC;
+  if (h.aia_s_file()) bits |= stateen::CSRIND | stateen::IMSIC | stateen::AIA;
   return bits;
 }
 

@@ -136,6 +136,26 @@ TEST_F(AiaCsrTest, StateenGatesSiselectAndStopeiBelowM) {
   EXPECT_EQ(v, (5u << 16) | 5u);
 }
 
+TEST_F(AiaCsrTest, TopiReportsTheHighestPendingEnabledInterruptPerLevel) {
+  u64 v;
+  ASSERT_TRUE(read(0xFB0, v));
+  EXPECT_EQ(v, 0u) << "nothing pending";
+  // MTI and MSI pending and enabled, global MIE clear: mtopi still shows MSI.
+  hart_->set_interrupt_line(7, true);
+  hart_->set_interrupt_line(3, true);
+  ASSERT_TRUE(write(0x304, (1u << 3) | (1u << 7)));  // mie
+  ASSERT_TRUE(read(0xFB0, v));
+  EXPECT_EQ(v, (3ull << 16) | 1) << "MSI before MTI; IPRIO 1 with read-only-zero iprio";
+  // A delegated STI shows in stopi, not mtopi.
+  ASSERT_TRUE(write(0x303, 1u << 5));               // mideleg STI
+  ASSERT_TRUE(write(0x344, 1u << 5));               // mip.STIP
+  ASSERT_TRUE(write(0x304, (1u << 5)));             // mie: STIE only
+  ASSERT_TRUE(read(0xFB0, v));
+  EXPECT_EQ(v, 0u);
+  ASSERT_TRUE(read(0xDB0, v));
+  EXPECT_EQ(v, (5ull << 16) | 1);
+}
+
 class NoAiaTest : public AiaCsrTest {
  protected:
   NoAiaTest() : AiaCsrTest(false) {}
@@ -143,7 +163,7 @@ class NoAiaTest : public AiaCsrTest {
 
 TEST_F(NoAiaTest, WithoutInterruptFilesTheCsrsDoNotExist) {
   u64 v;
-  for (u32 n : {0x350u, 0x351u, 0x35Cu, 0x150u, 0x151u, 0x15Cu, 0x250u, 0x251u, 0x25Cu}) {
+  for (u32 n : {0x350u, 0x351u, 0x35Cu, 0x150u, 0x151u, 0x15Cu, 0x250u, 0x251u, 0x25Cu, 0xFB0u, 0xDB0u}) {
     EXPECT_FALSE(read(n, v)) << "CSR " << n;
     EXPECT_EQ(hart_->mcause_, 2u);
     hart_->reset(kBase);
