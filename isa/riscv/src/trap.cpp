@@ -140,7 +140,7 @@ void RiscvHart::update_mip() {
   if (menvcfg_ & menvcfg::STCE) {
     // With Sstc enabled, STIP reflects stimecmp and is read-only.
     v &= ~irq_bit(kIrqSTI);
-    if (read_time() >= stimecmp_) v |= irq_bit(kIrqSTI);
+    if (stimecmp_due()) v |= irq_bit(kIrqSTI);
   }
   if (config_.has_h) {
     v |= hvip_ & kVsIrqs;

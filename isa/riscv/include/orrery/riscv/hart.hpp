@@ -215,9 +215,10 @@ class RiscvHart final : public Hart {
   // if time moved without an event (e.g. software wrote the CLINT's mtime).
   std::uint64_t live_mip() const {
     if (!(menvcfg_ & menvcfg::STCE)) return mip_;
-    const std::uint64_t stip = read_time() >= stimecmp_ ? irq_bit(kIrqSTI) : 0;
-    return (mip_ & ~irq_bit(kIrqSTI)) | stip;
+    return (mip_ & ~irq_bit(kIrqSTI)) | (stimecmp_due() ? irq_bit(kIrqSTI) : 0);
   }
+  // Sstc: STIP's level while menvcfg.STCE is set.
+  bool stimecmp_due() const { return read_time() >= stimecmp_; }
 
   // Architectural CSR state, public to the csr_*.cpp accessor files.
   struct Counters {
