@@ -36,6 +36,17 @@ CsrFault vstimecmp_accessible(const RiscvHart& h, std::uint16_t n) {
   return CsrFault::None;
 }
 
+// AIA, "Virtual interrupts for VS level": while hvictl.VTI is set the
+// hypervisor owns the guest's view of pending interrupts, so VS-mode
+// accesses to sip/sie, and writes that could clear a vsip bit (stimecmp),
+// are virtual-instruction exceptions.
+bool vti_traps_guest(const RiscvHart& h) { return h.virt() && (h.hvictl_ & hvictl::VTI); }
+CsrFault vsip_vsie_accessible(const RiscvHart& h, std::uint16_t n) {
+  if (needs_h(h, n) != CsrFault::None) return CsrFault::Illegal;
+  return vti_traps_guest(h) ? CsrFault::Virtual : CsrFault::None;
+}
+CsrFault vti_blocks_guest_write(const RiscvHart& h) { return vti_traps_guest(h) ? CsrFault::Virtual : CsrFault::None; }
+
 u64 read_vsstatus(const RiscvHart& h) {
   u64 v = (h.vsstatus_ & kVsstatusWritable) | (2ull << 32);  // UXL: VU is 64-bit
   if ((v & mstatus::FS) == mstatus::FS) v |= mstatus::SD;
@@ -88,9 +99,11 @@ const CsrSpec kCsrs[] = {
        h.update_mip();
      },
      needs_h},
+    // hvip: the VS-level bits, and (AIA) bits 13-63, all writable because
+    // every hvien bit 13-63 is ("Virtual interrupts for VS level").
     {0x645, "hvip", [](const RiscvHart& h) { return h.hvip_; },
      [](RiscvHart& h, u64 v) {
-       h.hvip_ = v & kVsIrqs;
+       h.hvip_ = v & (kVsIrqs | (h.aia_s_file() ? kLocalIrqs : 0));
        h.update_mip();
      },
      needs_h},
@@ -120,14 +133,10 @@ const CsrSpec kCsrs[] = {
      },
      needs_h},
     // vsie/vsip show the VS-level bits delegated by hideleg one position
-    // lower, where a guest's sie/sip have them.
-    {0x204, "vsie", [](const RiscvHart& h) { return (h.mie_ & h.hideleg_ & kVsIrqs) >> 1; },
-     [](RiscvHart& h, u64 v) {
-       const u64 m = h.hideleg_ & kVsIrqs;
-       h.mie_ = (h.mie_ & ~m) | ((v << 1) & m);
-       h.update_mip();
-     },
-     needs_h},
+    // lower, where a guest's sie/sip have them, and (AIA) bits 13-63 that
+    // hvien routes (RiscvHart::vsip_view).
+    {0x204, "vsie", [](const RiscvHart& h) { return h.vsie_view(); }, [](RiscvHart& h, u64 v) { h.write_vsie(v); },
+     vsip_vsie_accessible},
     {0x205, "vstvec", [](const RiscvHart& h) { return h.vstvec_; },
      [](RiscvHart& h, u64 v) { h.vstvec_ = v & ~u64{2}; }, needs_h},
     {0x240, "vsscratch", [](const RiscvHart& h) { return h.vsscratch_; },
@@ -138,19 +147,14 @@ const CsrSpec kCsrs[] = {
      [](RiscvHart& h, u64 v) { h.vscause_ = v; }, needs_h},
     {0x243, "vstval", [](const RiscvHart& h) { return h.vstval_; }, [](RiscvHart& h, u64 v) { h.vstval_ = v; },
      needs_h},
-    {0x244, "vsip", [](const RiscvHart& h) { return (h.live_mip() & h.hideleg_ & kVsIrqs) >> 1; },
-     [](RiscvHart& h, u64 v) {
-       const u64 m = h.hideleg_ & irq_bit(kIrqVSSI);
-       h.hvip_ = (h.hvip_ & ~m) | ((v << 1) & m);
-       h.update_mip();
-     },
-     needs_h},
+    {0x244, "vsip", [](const RiscvHart& h) { return h.vsip_view(); }, [](RiscvHart& h, u64 v) { h.write_vsip(v); },
+     vsip_vsie_accessible},
     {0x24D, "vstimecmp", [](const RiscvHart& h) { return h.vstimecmp_; },
      [](RiscvHart& h, u64 v) {
        h.vstimecmp_ = v;
        h.update_stimecmp();
      },
-     vstimecmp_accessible},
+     vstimecmp_accessible, nullptr, vti_blocks_guest_write},
     {0x280, "vsatp", [](const RiscvHart& h) { return h.vsatp_; },
      [](RiscvHart& h, u64 v) {
        // The same legal modes as satp; others leave vsatp unchanged.

@@ -61,10 +61,12 @@ const CsrSpec kCsrs[] = {
        h.update_mip();
      }},
     // M-level bits come from the CLINT/PLIC; SSIP, STIP (unless Sstc drives
-    // it) and SEIP are writable here (privileged spec, "mip and mie").
+    // it) and SEIP (unless mvien.SEI separates it off, AIA "Interrupt
+    // filtering and virtual interrupts for supervisor level") are writable
+    // here (privileged spec, "mip and mie").
     {csr::mip, "mip", [](const RiscvHart& h) { return h.live_mip(); },
      [](RiscvHart& h, u64 v) {
-       u64 writable = irq_bit(kIrqSSI) | irq_bit(kIrqSEI);
+       u64 writable = irq_bit(kIrqSSI) | (irq_bit(kIrqSEI) & ~h.mvien_);
        if (!(h.menvcfg_ & menvcfg::STCE)) writable |= irq_bit(kIrqSTI);
        h.mip_sw_ = (h.mip_sw_ & ~writable) | (v & writable);
        // mip.VSSIP aliases hvip.VSSIP.

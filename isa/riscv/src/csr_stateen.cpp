@@ -4,8 +4,9 @@
 // sstateenN, and a bit clear in hstateenN reads zero in sstateenN when V=1.
 // Bit 63 of each register gates the lower-level registers of the same
 // number; in stateen0: 62 ENVCFG (senvcfg/henvcfg); 60 CSRIND, 59 AIA and
-// 58 IMSIC gate the AIA CSRs, which this hart does not have yet. C (0), FCSR (1, Zfinx), JVT (2, Zcmt) and
-// CONTEXT (57, Sdtrig) gate state this hart does not have: read-only zero.
+// 58 IMSIC gate the AIA CSRs (csr_aia.cpp) on harts that have them. C (0),
+// FCSR (1, Zfinx), JVT (2, Zcmt) and CONTEXT (57, Sdtrig) gate state this
+// hart does not have: read-only zero.
 #include <array>
 #include <string>
 #include <vector>
@@ -27,7 +28,8 @@ CsrFault RiscvHart::stateen_fault(unsigned index, u64 bit) const {
 namespace {
 
 // CSRIND, IMSIC and AIA exist when the hart has AIA interrupt files (the
-// CSRs they gate: siselect/sireg, stopei, stopi).
+// CSRs they gate: siselect/sireg; stopei/vstopei; stopi, vstopi, hvien,
+// hvictl, hviprio1/2 and the iprio array).
 u64 writable_bits(const RiscvHart& h, unsigned index) {
   if (index != 0) return stateen::SE;
   u64 bits = stateen::SE | stateen::ENVCFG;

@@ -15,7 +15,6 @@ constexpr u64 kSstatusWritable = mstatus::SIE | mstatus::SPIE | mstatus::SPP | m
                                  mstatus::MXR;
 
 const CsrSpec* mstatus_spec() { return find_csr(csr::mstatus); }
-constexpr u64 kSLevelIrqs = irq_bit(kIrqSSI) | irq_bit(kIrqSTI) | irq_bit(kIrqSEI);
 
 // satp and SFENCE.VMA trap in (H)S-mode when mstatus.TVM is set.
 CsrFault satp_accessible(const RiscvHart& h, std::uint16_t) {
@@ -42,15 +41,11 @@ const CsrSpec kCsrs[] = {
      [](RiscvHart& h, u64 v) {
        mstatus_spec()->write(h, (h.mstatus_ & ~kSstatusWritable) | (v & kSstatusWritable));
      }},
-    // sie/sip show only the S-level interrupts delegated to S; the VS-level
-    // bits and SGEI that H makes read-only one in mideleg belong to hie/hip
-    // (privileged spec: their nonzero bits are mutually exclusive).
-    {0x104, "sie", [](const RiscvHart& h) { return h.mie_ & h.mideleg_ & kSLevelIrqs; },
-     [](RiscvHart& h, u64 v) {
-       const u64 m = h.mideleg_ & kSLevelIrqs;
-       h.mie_ = (h.mie_ & ~m) | (v & m);
-       h.update_mip();
-     }},
+    // sie/sip show the S-level interrupts delegated to S, and the virtual
+    // ones mvien routes (RiscvHart::sip_view); the VS-level bits and SGEI
+    // that H makes read-only one in mideleg belong to hie/hip (privileged
+    // spec: their nonzero bits are mutually exclusive).
+    {0x104, "sie", [](const RiscvHart& h) { return h.sie_view(); }, [](RiscvHart& h, u64 v) { h.write_sie(v); }},
     {0x105, "stvec", [](const RiscvHart& h) { return h.stvec_; }, [](RiscvHart& h, u64 v) { h.stvec_ = v & ~u64{2}; }},
     {0x106, "scounteren", [](const RiscvHart& h) -> u64 { return h.scounteren_; },
      [](RiscvHart& h, u64 v) { h.scounteren_ = static_cast<std::uint32_t>(v); }},
@@ -61,13 +56,8 @@ const CsrSpec kCsrs[] = {
     {0x141, "sepc", [](const RiscvHart& h) { return h.sepc_; }, [](RiscvHart& h, u64 v) { h.sepc_ = v & ~u64{1}; }},
     {0x142, "scause", [](const RiscvHart& h) { return h.scause_; }, [](RiscvHart& h, u64 v) { h.scause_ = v; }},
     {0x143, "stval", [](const RiscvHart& h) { return h.stval_; }, [](RiscvHart& h, u64 v) { h.stval_ = v; }},
-    // Only SSIP is writable through sip, and only when delegated.
-    {0x144, "sip", [](const RiscvHart& h) { return h.live_mip() & h.mideleg_ & kSLevelIrqs; },
-     [](RiscvHart& h, u64 v) {
-       const u64 writable = irq_bit(kIrqSSI) & h.mideleg_;
-       h.mip_sw_ = (h.mip_sw_ & ~writable) | (v & writable);
-       h.update_mip();
-     }},
+    // SSIP (delegated or routed) and routed local interrupts are writable.
+    {0x144, "sip", [](const RiscvHart& h) { return h.sip_view(); }, [](RiscvHart& h, u64 v) { h.write_sip(v); }},
     {0x14D, "stimecmp", [](const RiscvHart& h) { return h.stimecmp_; },
      [](RiscvHart& h, u64 v) {
        h.stimecmp_ = v;

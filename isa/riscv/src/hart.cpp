@@ -54,6 +54,9 @@ void RiscvHart::reset(Addr pc) {
   mtval2_ = mtinst_ = 0;
   for (unsigned i = 0; i < 4; ++i) mstateen_[i] = hstateen_[i] = sstateen_[i] = 0;
   miselect_ = siselect_ = vsiselect_ = 0;
+  mvien_ = mvip_ = sie_virtual_ = 0;
+  hvien_ = hvictl_ = vsie_virtual_ = 0;
+  aia_virtual_pending_ = false;
   // With H, the VS-level interrupts and SGEI are always delegated past M.
   mideleg_ = config_.has_h ? (kVsIrqs | irq_bit(kIrqSGEI)) : 0;
   for (auto& c : pmpcfg_) c = 0;
@@ -80,7 +83,7 @@ std::uint64_t RiscvHart::run_loop(std::uint64_t budget) {
   std::uint64_t executed = 0;
   while (executed < budget && !yield_) {
     ++executed;
-    if ((mip_ & mie_) != 0) [[unlikely]]
+    if (interrupt_attention()) [[unlikely]]
       take_interrupt_if_pending();
     const Addr pc = pc_;
     std::uint32_t raw;
@@ -136,6 +139,11 @@ const CsrSpec* RiscvHart::csr_check(const Decoded& d, bool write) {
     const CsrFault f = spec->accessible(*this, number);
     // An absent register (e.g. H CSRs on a hart without H) is illegal even
     // where a present one would raise virtual-instruction.
+    if (f == CsrFault::Illegal) fault_illegal = true;
+    else if (f == CsrFault::Virtual) fault_virtual = true;
+  }
+  if (!fault_illegal && !fault_virtual && write && spec->write_accessible) {
+    const CsrFault f = spec->write_accessible(*this);
     if (f == CsrFault::Illegal) fault_illegal = true;
     else if (f == CsrFault::Virtual) fault_virtual = true;
   }

@@ -61,8 +61,8 @@ void RiscvHart::enter_trap(std::uint64_t code, std::uint64_t tval, bool interrup
   std::uint64_t tvec;
   std::uint64_t vector_code = code;
   if (target == TrapTarget::VS) {
-    // VS-level interrupts arrive renumbered: VSSI 2 -> 1, VSTI 6 -> 5, VSEI 10 -> 9.
-    if (interrupt) vector_code = code - 1;
+    // A VS-level interrupt's code is already the one VS sees (vstopi's IID:
+    // VSEI 10 is 9, VSSI 2 is 1, VSTI 6 is 5).
     vsepc_ = pc_;
     vscause_ = interrupt ? (kInterruptBit | vector_code) : code;
     vstval_ = tval;
@@ -107,36 +107,34 @@ void RiscvHart::enter_trap(std::uint64_t code, std::uint64_t tval, bool interrup
 }
 
 void RiscvHart::take_interrupt_if_pending() {
-  const std::uint64_t pending = mip_ & mie_;
-  // Not delegated: M, taken below M always and in M when MIE. Delegated and
-  // not in hideleg: HS, taken in VS/VU always, in U, and in HS when SIE.
-  // Delegated to VS by hideleg: taken only with V=1, in VU always and in VS
-  // when vsstatus.SIE (privileged spec, "Hypervisor Extension": interrupts).
+  // Not delegated: M, taken below M always and in M when MIE. Trapping to HS
+  // (hs_interrupts: delegated and not in hideleg, or routed by mvien): taken
+  // in VS/VU always, in U, and in HS when SIE. VS level takes what vstopi
+  // names, only with V=1: in VU always and in VS when vsstatus.SIE
+  // (privileged spec, "Hypervisor Extension": interrupts; AIA, "Interrupt
+  // traps to VS-mode"). A higher destination goes first; within one, the
+  // default priority order decides.
   const bool m_enabled = priv_ < kPrivM || (mstatus_ & mstatus::MIE);
   const bool hs_enabled = virt_ || priv_ < kPrivS || (priv_ == kPrivS && (mstatus_ & mstatus::SIE));
   const bool vs_enabled = virt_ && (priv_ == kPrivU || (vsstatus_ & mstatus::SIE));
-  const std::uint64_t vs_deleg = mideleg_ & hideleg_;
-  const std::uint64_t m_irqs = m_enabled ? (pending & ~mideleg_) : 0;
-  const std::uint64_t hs_irqs = hs_enabled ? (pending & mideleg_ & ~vs_deleg) : 0;
-  const std::uint64_t vs_irqs = vs_enabled ? (pending & vs_deleg) : 0;
-  // Higher destination first; within one: MEI MSI MTI SEI SSI STI SGEI VSEI VSSI VSTI.
-  static constexpr Irq kOrder[] = {kIrqMEI, kIrqMSI, kIrqMTI, kIrqSEI, kIrqSSI,
-                                   kIrqSTI, kIrqSGEI, kIrqVSEI, kIrqVSSI, kIrqVSTI};
-  const std::pair<std::uint64_t, TrapTarget> levels[] = {
-      {m_irqs, TrapTarget::M}, {hs_irqs, TrapTarget::HS}, {vs_irqs, TrapTarget::VS}};
-  for (const auto& [irqs, target] : levels) {
-    if (!irqs) continue;
-    for (Irq irq : kOrder) {
-      if (irqs & irq_bit(irq)) {
-        enter_trap(irq, 0, true, target);
-        return;
-      }
-    }
+  if (m_enabled) {
+    if (const int irq = highest_priority(mip_ & mie_ & ~mideleg_); irq >= 0)
+      return enter_trap(static_cast<std::uint64_t>(irq), 0, true, TrapTarget::M);
+  }
+  if (hs_enabled) {
+    if (const int irq = highest_priority(hs_interrupts(mip_)); irq >= 0)
+      return enter_trap(static_cast<std::uint64_t>(irq), 0, true, TrapTarget::HS);
+  }
+  if (vs_enabled) {
+    if (const std::uint64_t top = vstopi()) return enter_trap(top >> 16, 0, true, TrapTarget::VS);
   }
 }
 
 void RiscvHart::update_mip() {
-  std::uint64_t v = mip_lines_ | mip_sw_;
+  // With mvien.SEI set, the software-writable SEIP (mvip.SEIP) is no longer
+  // part of mip.SEIP (AIA, "Interrupt filtering and virtual interrupts for
+  // supervisor level").
+  std::uint64_t v = mip_lines_ | (mip_sw_ & ~(mvien_ & irq_bit(kIrqSEI)));
   if (menvcfg_ & menvcfg::STCE) {
     // With Sstc enabled, STIP reflects stimecmp and is read-only.
     v &= ~irq_bit(kIrqSTI);
@@ -150,7 +148,12 @@ void RiscvHart::update_mip() {
     if (hgeip_ & hgeie_) v |= irq_bit(kIrqSGEI);
   }
   mip_ = v;
-  if (mip_ & mie_) idle_ = false;  // WFI ends on any enabled pending interrupt
+  // Virtual interrupts outside mip & mie: routed by mvien, routed by hvien,
+  // or specified by hvictl.VTI (IID 9 means none).
+  const bool vti = (hvictl_ & hvictl::VTI) && ((hvictl_ & hvictl::IID) >> hvictl::IID_SHIFT) != kIrqSEI;
+  aia_virtual_pending_ = (mvip_virtual() & sie_virtual_ & mvien_) != 0 ||
+                         (hvip_ & hvien_ & vsie_virtual_ & kLocalIrqs) != 0 || vti;
+  if (interrupt_attention()) idle_ = false;  // WFI ends on an interrupt pending at any level
 }
 
 void RiscvHart::set_interrupt_line(unsigned line, bool level) {
@@ -244,7 +247,7 @@ void RiscvHart::wfi(const Decoded& d) {
   if (priv_ != kPrivM && (mstatus_ & mstatus::TW)) return illegal(d);
   if (virt_ && (priv_ == kPrivU || (hstatus_ & hstatus::VTW))) return virtual_insn(d);
   if (priv_ == kPrivU) return illegal(d);
-  if ((mip_ & mie_) == 0) {
+  if (!interrupt_attention()) {
     idle_ = true;
     yield_ = true;
   }

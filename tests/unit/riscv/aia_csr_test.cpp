@@ -1,83 +1,11 @@
 // The hart-side AIA CSRs over an interrupt file (Smaia/Ssaia: *iselect,
 // *ireg, *topei), with a fake file standing in for the IMSIC model.
-#include <gtest/gtest.h>
-
-#include <cstring>
-#include <map>
-#include <memory>
-
-#include "encode.hpp"
-#include "orrery/core/machine.hpp"
-#include "orrery/riscv/hart.hpp"
+#include "aia_fixture.hpp"
 
 namespace orrery::riscv::test {
 namespace {
 
 namespace e = enc;
-using u32 = std::uint32_t;
-using u64 = std::uint64_t;
-constexpr Addr kBase = 0x8000'0000;
-
-class FakeFile final : public InterruptFile {
- public:
-  bool read_indirect(unsigned sel, u64& v) const override {
-    if (sel < 0x70 || sel > 0xff) return false;
-    auto it = regs.find(sel);
-    v = it == regs.end() ? 0 : it->second;
-    return true;
-  }
-  bool write_indirect(unsigned sel, u64 v) override {
-    if (sel < 0x70 || sel > 0xff) return false;
-    regs[sel] = v;
-    return true;
-  }
-  std::uint32_t topei() const override { return top; }
-  std::uint32_t claim() override {
-    const std::uint32_t before = top;
-    ++claims;
-    top = 0;
-    return before;
-  }
-  std::map<unsigned, u64> regs;
-  std::uint32_t top = (5u << 16) | 5u;
-  int claims = 0;
-};
-
-class AiaCsrTest : public ::testing::Test {
- protected:
-  explicit AiaCsrTest(bool attach = true) {
-    ram_ = machine_.bus().add_ram("ram", kBase, 1 << 20);
-    HartConfig config;
-    config.has_h = true;
-    config.geilen = 1;
-    hart_ = static_cast<RiscvHart*>(&machine_.add_hart(std::make_unique<RiscvHart>(0, machine_, config)));
-    if (attach) hart_->attach_interrupt_files(&m_, &s_, {&g_});
-    hart_->reset(kBase);
-    hart_->pmpaddr_[15] = (1ull << 54) - 1;
-    hart_->pmpcfg_[15] = 0x1f;
-    hart_->mtvec_ = kBase + 0x80000;
-  }
-  bool step(u32 insn) {
-    std::memcpy(ram_ + (hart_->pc() - kBase), &insn, 4);
-    const u64 before = hart_->retired();
-    hart_->interpret(1);
-    return hart_->retired() != before;
-  }
-  bool write(u32 csr, u64 v) {
-    hart_->set_x(e::a1, v);
-    return step(e::csrrw(e::zero, csr, e::a1));
-  }
-  bool read(u32 csr, u64& v) {
-    const bool ok = step(e::csrrs(e::a0, csr, e::zero));
-    v = hart_->x(e::a0);
-    return ok;
-  }
-
-  Machine machine_;
-  RiscvHart* hart_ = nullptr;
-  std::uint8_t* ram_ = nullptr;
-  FakeFile m_, s_, g_;
-};
 
 TEST_F(AiaCsrTest, MiregReachesTheMachineFileAndIprioReadsZero) {
   ASSERT_TRUE(write(0x350, 0x70));  // miselect = eidelivery
@@ -163,11 +91,15 @@ class NoAiaTest : public AiaCsrTest {
 
 TEST_F(NoAiaTest, WithoutInterruptFilesTheCsrsDoNotExist) {
   u64 v;
-  for (u32 n : {0x350u, 0x351u, 0x35Cu, 0x150u, 0x151u, 0x15Cu, 0x250u, 0x251u, 0x25Cu, 0xFB0u, 0xDB0u}) {
+  for (u32 n : {0x350u, 0x351u, 0x35Cu, 0x150u, 0x151u, 0x15Cu, 0x250u, 0x251u, 0x25Cu, 0xFB0u, 0xDB0u, 0x308u,
+                0x309u, 0x608u, 0x609u, 0x646u, 0x647u, 0xEB0u}) {
     EXPECT_FALSE(read(n, v)) << "CSR " << n;
     EXPECT_EQ(hart_->mcause_, 2u);
     hart_->reset(kBase);
   }
+  ASSERT_TRUE(write(0x645, ~0ull));  // hvip
+  ASSERT_TRUE(read(0x645, v));
+  EXPECT_EQ(v, (1u << 2) | (1u << 6) | (1u << 10)) << "without hvien, hvip bits 13-63 are read-only zero";
 }
 
 }  // namespace

@@ -19,4 +19,12 @@ class InterruptFile {
   virtual std::uint32_t claim() = 0;
 };
 
+// The AIA's default priority order of major interrupts 0-63 (AIA,
+// "Defined major interrupts and default priorities"): rank 0 is the
+// highest. Used by *topi and by interrupt delivery.
+unsigned default_priority_rank(unsigned irq);
+// The interrupt of highest default priority in a set (bit n = interrupt
+// n); -1 for an empty set.
+int highest_priority(std::uint64_t irqs);
+
 }  // namespace orrery::riscv

@@ -28,6 +28,9 @@ struct CsrSpec {
   // (mip.SEIP reads as software bit OR external signal, but read-modify-
   // write instructions use the software bit alone).
   std::uint64_t (*read_for_update)(const RiscvHart&) = nullptr;
+  // A condition only writes must meet (e.g. hvictl.VTI makes VS-mode writes
+  // to stimecmp virtual-instruction exceptions); checked after `accessible`.
+  CsrFault (*write_accessible)(const RiscvHart&) = nullptr;
 };
 
 // CSR numbers used across files.

@@ -78,6 +78,21 @@ enum Irq : unsigned {
 // The VS-level interrupts, which H makes read-only one in mideleg.
 constexpr std::uint64_t kVsIrqs = (1ull << 2) | (1ull << 6) | (1ull << 10);
 constexpr std::uint64_t irq_bit(Irq irq) { return 1ull << irq; }
+// Major interrupts 13-63: local and custom interrupts (AIA, "Defined major
+// interrupts"). The hart raises none itself; mvien/mvip and hvien/hvip
+// inject them as virtual interrupts.
+constexpr std::uint64_t kLocalIrqs = ~std::uint64_t{0x1fff};
+
+// hvictl fields (AIA, "Virtual interrupts for VS level").
+namespace hvictl {
+constexpr std::uint64_t VTI = 1ull << 30;
+constexpr unsigned IID_SHIFT = 16;
+constexpr std::uint64_t IID = 0xfffull << IID_SHIFT;
+constexpr std::uint64_t DPR = 1ull << 9;
+constexpr std::uint64_t IPRIOM = 1ull << 8;
+constexpr std::uint64_t IPRIO = 0xff;
+constexpr std::uint64_t kWritable = VTI | IID | DPR | IPRIOM | IPRIO;
+}  // namespace hvictl
 
 // Smstateen bits of the *stateen0 registers (bit 63 in every *stateenN).
 namespace stateen {

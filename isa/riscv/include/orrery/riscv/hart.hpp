@@ -220,6 +220,32 @@ class RiscvHart final : public Hart {
   // Sstc: STIP's level while menvcfg.STCE is set.
   bool stimecmp_due() const { return read_time() >= stimecmp_; }
 
+  // ---- AIA interrupt views (aia_interrupts.cpp) ----
+  // sip/sie as HS sees them: delegated bits of mip/mie, and the virtual
+  // interrupts mvien routes through mvip and the independent sie bits.
+  std::uint64_t sip_view() const;
+  std::uint64_t sie_view() const;
+  void write_sip(std::uint64_t v);
+  void write_sie(std::uint64_t v);
+  // vsip/vsie (a guest's sip/sie): hideleg'd VS bits one position lower,
+  // and bits 13-63 that hvien routes through hvip.
+  std::uint64_t vsip_view() const;
+  std::uint64_t vsie_view() const;
+  void write_vsip(std::uint64_t v);
+  void write_vsie(std::uint64_t v);
+  // The value of mvip's virtual-interrupt bits (1 while mvien.1, 9, 13-63).
+  std::uint64_t mvip_virtual() const {
+    return (mvip_ & ~irq_bit(kIrqSEI)) | (mip_sw_ & irq_bit(kIrqSEI));
+  }
+  // Pending-and-enabled interrupts that trap to HS, given mip's value.
+  std::uint64_t hs_interrupts(std::uint64_t mip) const;
+  // The AIA's vstopi: the interrupt VS level takes (IID << 16 | IPRIO), or 0.
+  std::uint64_t vstopi() const;
+  // Some interrupt may be pending at some level (the AIA's WFI rule: mtopi,
+  // stopi or vstopi nonzero); a cheap superset the interpreter checks
+  // before every instruction.
+  bool interrupt_attention() const { return (mip_ & mie_) != 0 || aia_virtual_pending_; }
+
   // Architectural CSR state, public to the csr_*.cpp accessor files.
   struct Counters {
     std::uint64_t cycle_offset = 0, instret_offset = 0;
@@ -242,6 +268,13 @@ class RiscvHart final : public Hart {
   std::uint64_t vsstatus_ = 0, vstvec_ = 0, vsscratch_ = 0, vsepc_ = 0, vscause_ = 0, vstval_ = 0, vsatp_ = 0;
   std::uint64_t vstimecmp_ = ~std::uint64_t{0};
   std::uint64_t mtval2_ = 0, mtinst_ = 0;
+  // AIA virtual interrupts (aia_interrupts.cpp, csr_aia.cpp). mvip_ holds
+  // mvip bit 1 while mvien.1 separates it from mip.SSIP, and bits 13-63;
+  // mvip bits 5 and 9 are mip_sw_'s STIP and software-writable SEIP.
+  // sie_virtual_/vsie_virtual_ are the sie/vsie bits that are independent
+  // writable bits (mvien = 1 with mideleg = 0; hvien = 1 with hideleg = 0).
+  std::uint64_t mvien_ = 0, mvip_ = 0, sie_virtual_ = 0;
+  std::uint64_t hvien_ = 0, hvictl_ = 0, vsie_virtual_ = 0;
   std::uint64_t mstateen_[4] = {}, hstateen_[4] = {}, sstateen_[4] = {};
   // Smstateen gating of state below M: which exception an access to the
   // state behind `bit` of stateen register `index` raises now.
@@ -268,6 +301,7 @@ class RiscvHart final : public Hart {
   std::uint64_t pending_gpa_ = 0;  // guest physical address of the guest-page fault being raised
   std::uint64_t pending_tinst_ = 0;  // htinst/mtinst for it (a pseudoinstruction for implicit accesses)
   bool hlsv_active_ = false;       // inside HLV/HLVX/HSV: accesses are virtualised
+  bool aia_virtual_pending_ = false;  // an interrupt outside mip & mie may be pending (update_mip)
 
   // Translation (mmu.cpp). translate() returns false after raising the
   // fault; on success pa is the physical address. fill_tlb enters the page
