@@ -71,9 +71,12 @@ RunOutcome Machine::run(std::uint64_t max_instructions) {
       const Tick until = deadline > slice_start_ ? deadline - slice_start_ : 0;
       budget = std::clamp<std::uint64_t>(until / cycle_period_, 1, budget);
     }
+    bool limit_bound = false;
     if (max_instructions) {
       const std::uint64_t left = max_instructions - executed;
-      budget = std::min(budget, (left + harts_.size() - 1) / harts_.size());
+      const std::uint64_t share = (left + harts_.size() - 1) / harts_.size();
+      limit_bound = share <= budget;
+      budget = std::min(budget, share);
     }
     bool all_idle = true;
     slice_budget_ = budget;
@@ -85,7 +88,13 @@ RunOutcome Machine::run(std::uint64_t max_instructions) {
       running_start_cycles_ = h->cycles();
       h->clear_yield();
       if (!exit_requested_ && !reset_requested_) {
-        const std::uint64_t ran = engine_->run(*h, slice_budget_);
+        std::uint64_t ran = engine_->run(*h, slice_budget_);
+        // A hart that used its whole slice but is inside a critical section
+        // finishes it first (Hart::preemption_grace); its clock runs that
+        // far ahead of the slice. Never past --max-insns, which is exact.
+        if (ran == slice_budget_ && !slice_cut_ && !h->yield_requested() && !limit_bound) {
+          if (const std::uint64_t grace = h->preemption_grace()) ran += engine_->run(*h, grace);
+        }
         executed += ran;
         // A cut slice is as long as the hart that cut it ran; later harts
         // run that much too.

@@ -65,6 +65,7 @@ void RiscvHart::reset(Addr pc) {
   counters_ = {};
   instret_ = cycles_ = 0;
   reservation_valid_ = false;
+  grace_end_ = 0;
   idle_ = false;
   set_mode(kPrivM, false);
   flush_tlbs();

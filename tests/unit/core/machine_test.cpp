@@ -19,6 +19,12 @@ class CountingHart : public Hart {
   std::uint64_t retired() const override { return n_; }
   std::uint64_t cycles() const override { return n_; }
   void set_interrupt_line(unsigned, bool) override {}
+  // Pretends an atomic write at retired count `lock_at_` opened a critical
+  // section of `lock_grace_` instructions.
+  std::uint64_t preemption_grace() const override {
+    const std::uint64_t end = lock_at_ + lock_grace_;
+    return lock_at_ && n_ >= lock_at_ && n_ < end ? end - n_ : 0;
+  }
   std::uint64_t interpret(std::uint64_t budget) override {
     if (log_) log_->push_back({id(), m_.now()});
     std::uint64_t done = 0;
@@ -33,6 +39,8 @@ class CountingHart : public Hart {
     return done;
   }
   std::uint64_t exit_at_ = 0;
+  std::uint64_t lock_at_ = 0;
+  std::uint64_t lock_grace_ = 0;
   std::uint64_t probe_at_ = 0;
   std::uint64_t schedule_at_ = 0;
   Tick schedule_delay_ = 0;
@@ -77,6 +85,30 @@ TEST(Machine, HartsTakeTurnsInQuantaOfGuestTime) {
   EXPECT_EQ(log, want);
   EXPECT_EQ(m.harts()[0]->retired(), 200u);
   EXPECT_EQ(m.harts()[1]->retired(), 200u);
+}
+
+TEST(Machine, AHartInsideACriticalSectionFinishesItBeforeTheNextHartRuns) {
+  Machine m;
+  auto& h0 = static_cast<CountingHart&>(m.add_hart(std::make_unique<CountingHart>(0, m, nullptr)));
+  auto& h1 = static_cast<CountingHart&>(m.add_hart(std::make_unique<CountingHart>(1, m, nullptr)));
+  m.set_quantum(100);
+  h0.lock_at_ = 95;  // 5 instructions before its slice would end
+  h0.lock_grace_ = 20;
+  h1.exit_at_ = 1;  // stop as soon as hart 1 gets the host
+  m.run();  // no instruction limit, so the grace applies
+  EXPECT_EQ(h0.retired(), 115u) << "hart 0 ran to the end of its critical section first";
+  EXPECT_EQ(h1.retired(), 1u);
+}
+
+TEST(Machine, TheInstructionLimitIsExactEvenInsideACriticalSection) {
+  Machine m;
+  auto& h0 = static_cast<CountingHart&>(m.add_hart(std::make_unique<CountingHart>(0, m, nullptr)));
+  m.set_quantum(100);
+  h0.lock_at_ = 95;
+  h0.lock_grace_ = 20;
+  const RunOutcome out = m.run(100);
+  EXPECT_EQ(out.executed, 100u);
+  EXPECT_EQ(m.retired(), 100u);
 }
 
 TEST(Machine, SlicesEndAtEventDeadlinesSoEventsFireOnTime) {

@@ -240,5 +240,23 @@ TEST_F(Rv64aTest, UndefinedAtomicEncodingsAreIllegal) {
   expect_illegal(amo_type(AMOADD, 4, a0, a1, a2, false, false));    // .Q does not exist on RV64
 }
 
+// Scheduling, not architecture: an atomic write asks the machine not to
+// switch harts for a few instructions (core Hart::preemption_grace).
+TEST_F(Rv64aTest, AtomicWritesAskForAPreemptionGraceAndFailedScDoesNot) {
+  EXPECT_EQ(hart_->preemption_grace(), 0u);
+  set_x(a2, 9);
+  run(sc_d(a3, a2, a1));  // no reservation: fails, writes nothing
+  EXPECT_EQ(hart_->preemption_grace(), 0u);
+  run(lr_d(a0, a1));
+  EXPECT_EQ(hart_->preemption_grace(), 0u) << "LR only reads";
+  run(sc_d(a3, a2, a1));
+  const u64 grace = hart_->preemption_grace();
+  EXPECT_GT(grace, 0u);
+  run(addi(a4, a4, 1));
+  EXPECT_EQ(hart_->preemption_grace(), grace - 1) << "the grace counts down per retired instruction";
+  run(amoadd_w(zero, a2, a1));
+  EXPECT_EQ(hart_->preemption_grace(), grace) << "an AMO restarts it";
+}
+
 }  // namespace
 }  // namespace orrery::riscv::test

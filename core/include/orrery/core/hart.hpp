@@ -35,6 +35,14 @@ class Hart {
   // Returns the number executed.
   virtual std::uint64_t interpret(std::uint64_t budget) = 0;
 
+  // How many more instructions the hart would like to run before the
+  // machine switches to another hart at the end of a slice: a hart that has
+  // just taken a lock (an atomic write) is mid-critical-section, and
+  // preempting it there lets the other harts spin on, or worse observe, its
+  // half-done update. Any interleaving is architecturally allowed; this
+  // only chooses a better one. 0 = switch now.
+  virtual std::uint64_t preemption_grace() const { return 0; }
+
   // Level-sensitive interrupt inputs driven by interrupt controllers and
   // timers, numbered by the ISA (RISC-V: the mip bit, e.g. 3 MSIP, 7 MTIP,
   // 9 SEIP, 11 MEIP). A line that makes an enabled interrupt pending wakes

@@ -35,6 +35,7 @@ void sc(RiscvHart& h, const Decoded& d) {
     const T v = static_cast<T>(h.x(d.rs2));
     std::memcpy(p, &v, sizeof(T));
     h.set_x(d.rd, 0);
+    h.note_atomic_write();
   } else {
     h.set_x(d.rd, 1);
   }
@@ -49,6 +50,7 @@ void amo(RiscvHart& h, const Decoded& d) {
   const T result = Op(old, static_cast<T>(h.x(d.rs2)));
   std::memcpy(p, &result, sizeof(T));
   h.set_x(d.rd, extend(old));
+  h.note_atomic_write();
 }
 
 template <class T> T op_swap(T, T b) { return b; }

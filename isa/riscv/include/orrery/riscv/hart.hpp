@@ -1,4 +1,5 @@
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <functional>
@@ -127,6 +128,14 @@ class RiscvHart final : public Hart {
     const bool ok = reservation_valid_ && reservation_ == pa;
     reservation_valid_ = false;
     return ok;
+  }
+  // A successful SC or an AMO probably took a lock or published a state
+  // change: keep running a little before another hart is scheduled (see
+  // Hart::preemption_grace).
+  void note_atomic_write() { grace_end_ = instret_ + kPreemptionGrace; }
+  // Capped: a guest write to minstret may move instret_ back.
+  std::uint64_t preemption_grace() const override {
+    return grace_end_ > instret_ ? std::min(grace_end_ - instret_, kPreemptionGrace) : 0;
   }
 
   // ---- floating point ----
@@ -344,6 +353,14 @@ class RiscvHart final : public Hart {
 
   Addr reservation_ = 0;
   bool reservation_valid_ = false;
+  // Instructions a hart keeps the host after an atomic write. Long enough
+  // for a short critical section: OpenSBI 1.1's sbi_hsm_hart_start() marks
+  // the target START_PENDING with a cmpxchg and only ~30 instructions later
+  // stores the address the target must jump to, while the target (whose
+  // stale MSIP makes its WFI loop spin) polls that state. Cut there, the
+  // target boots the kernel a second time from the firmware's default entry.
+  static constexpr std::uint64_t kPreemptionGrace = 64;
+  std::uint64_t grace_end_ = 0;
 
   // One software TLB per translation context: U, S, S with SUM, M, and with
   // V=1 VU, VS, VS with vsstatus.SUM.
