@@ -29,7 +29,7 @@ po::options_description describe_base(CliOptions& o, std::string& memory, std::s
       ("smp", po::value(&smp)->value_name("N"), "number of harts (default 1)")
       ("cpu", po::value(&o.cpu)->value_name("rv64[,h=on|off]"),
        "hart model: rv64 (RV64GC, M/S/U, Sv39/48/57, Sstc, Smstateen); h=on adds the hypervisor "
-       "extension (default off)")
+       "extension (default on, as in QEMU 7.2), h=off leaves it out")
       ("bios", po::value(&o.virt.bios)->value_name("none|default|FILE"),
        "M-mode firmware at 0x80000000 (ELF or raw); default: Debian's OpenSBI fw_dynamic.bin; "
        "'none' runs -kernel directly")

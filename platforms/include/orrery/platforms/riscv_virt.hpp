@@ -39,7 +39,7 @@ enum class VirtAia { None, Aplic, AplicImsic };
 
 // The RISC-V `virt` machine, following QEMU 7.2's memory map and boot flow.
 struct RiscvVirtConfig {
-  bool hypervisor = false;  // the harts implement H: -cpu rv64,h=on
+  bool hypervisor = true;  // the harts implement H (QEMU 7.2 rv64 default); -cpu rv64,h=off drops it
   std::uint64_t ram_size = 128ull << 20;  // QEMU's default -m
   unsigned harts = 1;
   std::string bios = kDefaultBios;  // "none", "default" (= kDefaultBios) or a firmware file (ELF or raw)
