@@ -55,7 +55,13 @@ u64 read_vsstatus(const RiscvHart& h) {
 
 const CsrSpec kCsrs[] = {
     {0x600, "hstatus", [](const RiscvHart& h) -> u64 { return h.hstatus_ | hstatus::VSXL_64; },
-     [](RiscvHart& h, u64 v) { h.hstatus_ = v & kHstatusWritable; }, needs_h},
+     [](RiscvHart& h, u64 v) {
+       h.hstatus_ = v & kHstatusWritable;
+       // VGEIN picks the hgeip bit that is hip.VSEIP: a new guest number
+       // changes the pending interrupts.
+       h.update_mip();
+     },
+     needs_h},
     {0x602, "hedeleg", [](const RiscvHart& h) { return h.hedeleg_; },
      [](RiscvHart& h, u64 v) { h.hedeleg_ = v & kHedelegWritable; }, needs_h},
     {0x603, "hideleg", [](const RiscvHart& h) { return h.hideleg_; },

@@ -1,7 +1,8 @@
 # Run one guest program on the emulator and check it (used by CTest).
 #
 #   cmake -DEMU=<emulator> -DELF=<program.elf> [-DEXPECTED=<expected.out>]
-#         [-DEMU_ARGS="<extra args>"] [-DTIMEOUT=<seconds>] -P run_guest.cmake
+#         [-DEMU_ARGS="<extra args>"] [-DTIMEOUT=<seconds>]
+#         [-DMACHINE=<-M value, default virt>] -P run_guest.cmake
 #
 # Fails if the emulator does not exit with status 0 (the guest's exit code
 # through the test finisher) or, when EXPECTED is a file, if the UART output
@@ -20,10 +21,13 @@ endif()
 if(NOT DEFINED TIMEOUT OR "${TIMEOUT}" STREQUAL "")
     set(TIMEOUT 60)
 endif()
+if(NOT DEFINED MACHINE OR "${MACHINE}" STREQUAL "")
+    set(MACHINE virt)
+endif()
 separate_arguments(_extra UNIX_COMMAND "${EMU_ARGS}")
 
 execute_process(
-    COMMAND ${EMU} -M virt -m 128M -bios none -nographic ${_extra} -kernel ${ELF}
+    COMMAND ${EMU} -M ${MACHINE} -m 128M -bios none -nographic ${_extra} -kernel ${ELF}
     INPUT_FILE /dev/null
     TIMEOUT ${TIMEOUT}
     RESULT_VARIABLE rc
@@ -52,7 +56,7 @@ endfunction()
 if(NOT "${rc}" STREQUAL "0")
     _tail("${out}" 20 tail)
     set(msg "${_name}: emulator exited with '${rc}' (want 0)\n")
-    string(APPEND msg "command: ${EMU} -M virt -m 128M -bios none -nographic ${EMU_ARGS} -kernel ${ELF}\n")
+    string(APPEND msg "command: ${EMU} -M ${MACHINE} -m 128M -bios none -nographic ${EMU_ARGS} -kernel ${ELF}\n")
     # every failed check and unexpected trap, wherever it is in the output
     string(REGEX MATCHALL "(FAIL|UNEXPECTED TRAP)[^\n]*" fails "${out}")
     if(fails)

@@ -41,6 +41,24 @@ TEST_F(AiaCsrTest, VsiregUsesTheGuestFileVgeinSelects) {
   EXPECT_EQ(g_.regs[0x72], 7u);
 }
 
+TEST_F(AiaCsrTest, WritingVgeinSelectsTheHgeipBitThatIsVseip) {
+  // Guest external interrupt 1 pending (its IMSIC guest file signalling).
+  hart_->set_guest_external_line(1, true);
+  u64 v;
+  ASSERT_TRUE(read(0xE12, v));
+  EXPECT_EQ(v, 1u << 1) << "hgeip";
+  ASSERT_TRUE(read(0x644, v));
+  EXPECT_EQ(v & (1u << 10), 0u) << "VGEIN = 0: no hip.VSEIP";
+  ASSERT_TRUE(write(0x600, 1ull << 12));  // hstatus.VGEIN = 1
+  ASSERT_TRUE(read(0x644, v));
+  EXPECT_EQ(v & (1u << 10), 1u << 10) << "VGEIN = 1: hip.VSEIP follows hgeip bit 1 at once";
+  ASSERT_TRUE(read(0x344, v));
+  EXPECT_EQ(v & (1u << 10), 1u << 10) << "and so does mip.VSEIP";
+  ASSERT_TRUE(write(0x600, 0));  // VGEIN = 0 again
+  ASSERT_TRUE(read(0x644, v));
+  EXPECT_EQ(v & (1u << 10), 0u) << "VGEIN = 0: hip.VSEIP clear again";
+}
+
 TEST_F(AiaCsrTest, StateenGatesSiselectAndStopeiBelowM) {
   // HS without mstateen0.CSRIND/IMSIC: illegal.
   hart_->mepc_ = kBase + 0x1000;

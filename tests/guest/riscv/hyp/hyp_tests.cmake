@@ -8,6 +8,7 @@
 # (common/hyp.S, common/hyp.c) after crt0.S/guest.c; its expected output is
 # hyp/expected/<name>.out (recorded on QEMU 7.2 with hyp/run_qemu.sh) -
 # hyp_stateen has none (spec-derived only: QEMU 7.2 has no Smstateen).
+# hyp_aia runs on -M virt,aia=aplic-imsic,aia-guests=5 (_hyp_machine_<t>).
 #
 # On QEMU: -DORRERY_GUEST_EMULATOR=qemu-system-riscv64
 #          -DORRERY_GUEST_EMULATOR_ARGS="-icount shift=0"
@@ -15,6 +16,10 @@
 
 set(ORRERY_GUEST_HYP_EMULATOR_ARGS "-cpu rv64,h=on" CACHE STRING
     "Extra emulator arguments for the hyp guest tests only (QEMU: '-cpu rv64,h=true')")
+
+# Per-test machine (-M) option; every other test runs on plain `virt`.
+# hyp_aia needs the IMSICs, with five guest interrupt files per hart.
+set(_hyp_machine_hyp_aia "virt,aia=aplic-imsic,aia-guests=5")
 
 set(_hyp_dir ${_guest_dir}/hyp)
 set(_hyp_srcs ${_hyp_dir}/common/hyp.S ${_hyp_dir}/common/hyp.c)
@@ -41,9 +46,14 @@ foreach(t IN LISTS ORRERY_GUEST_HYP_TESTS)
         if(NOT EXISTS ${expected} OR (t STREQUAL "hyp_gstage" AND NOT ORRERY_GUEST_EMULATOR))
             set(expected "")
         endif()
+        set(machine virt)
+        if(DEFINED _hyp_machine_${t})
+            set(machine "${_hyp_machine_${t}}")
+        endif()
         add_test(NAME guest.riscv.${t}
             COMMAND ${CMAKE_COMMAND}
                 -DEMU=${_guest_emu}
+                -DMACHINE=${machine}
                 "-DEMU_ARGS=${ORRERY_GUEST_EMULATOR_ARGS} ${ORRERY_GUEST_HYP_EMULATOR_ARGS}"
                 -DELF=${elf}
                 -DEXPECTED=${expected}

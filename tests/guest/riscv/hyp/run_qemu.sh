@@ -29,6 +29,13 @@ extra="-icount shift=0"
 # hyp_stateen is written from the Smstateen spec alone (QEMU 7.2 has no
 # Smstateen): it has no expected output, only the exit status counts.
 NO_EXPECTED=" hyp_stateen "
+# The -M value of a test (as hyp_tests.cmake's _hyp_machine_<name>).
+machine_for() {
+    case "$1" in
+    hyp_aia) echo "virt,aia=aplic-imsic,aia-guests=5" ;;
+    *) echo "virt" ;;
+    esac
+}
 while [ $# -gt 0 ]; do
     case "$1" in
     --record) record=1; shift ;;
@@ -39,7 +46,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 tests="$*"
-[ -n "$tests" ] || tests="hyp_csrs hyp_traps hyp_gstage hyp_stateen"
+[ -n "$tests" ] || tests="hyp_csrs hyp_traps hyp_gstage hyp_stateen hyp_aia"
 mkdir -p "$build"
 flags="-march=rv64gc -mabi=lp64d -mcmodel=medany -O2 -ffreestanding -nostdlib -nostartfiles -static \
  -fno-pie -no-pie -fno-stack-protector -Wl,--build-id=none -Wl,--no-warn-rwx-segments -Wall -Wextra -Wno-unused-function \
@@ -57,7 +64,7 @@ for t in $tests; do
     fi
     set +e
     # shellcheck disable=SC2086
-    timeout 60 $qemu -M virt $cpuarg -m 128M -bios none -nographic $extra \
+    timeout 60 $qemu -M "$(machine_for "$t")" $cpuarg -m 128M -bios none -nographic $extra \
         -kernel "$build/$t.elf" > "$build/$t.out" 2> "$build/$t.err"
     rc=$?
     set -e
