@@ -159,6 +159,12 @@ Decoded decode(std::uint32_t raw) {
   return d;
 }
 
+std::uint32_t expand_compressed(std::uint16_t half) {
+  for (const Entry16& e : tables().quadrant[half & 3][half >> 13])
+    if ((half & e.pat.mask) == e.pat.match) return e.spec->expand(half);
+  return 0;
+}
+
 DecodeCache::DecodeCache() { entries_.fill(decode(0)); }
 
 }  // namespace orrery::riscv

@@ -95,6 +95,7 @@ std::uint64_t RiscvHart::run_loop(std::uint64_t budget) {
       continue;
     }
     if ((raw & 3) != 3) raw &= 0xffff;
+    executing_raw_ = raw;  // for htinst/mtinst, should the instruction trap
     const Decoded& d = decode_cache_.lookup(raw);
     npc_ = pc + d.len;
     trapped_ = false;

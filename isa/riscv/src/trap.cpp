@@ -3,6 +3,7 @@
 // "Hypervisor Extension": trap routing to M, HS or VS).
 #include "orrery/core/machine.hpp"
 #include "orrery/riscv/hart.hpp"
+#include "orrery/riscv/tinst.hpp"
 
 namespace orrery::riscv {
 
@@ -47,15 +48,27 @@ void RiscvHart::raise_guest_page_fault(std::uint64_t cause, std::uint64_t gva, s
   raise(cause, gva);
 }
 
+std::uint32_t RiscvHart::explicit_access_tinst(std::uint64_t fault_va) {
+  // Addr. Offset: how far the faulting address is past the first byte the
+  // instruction accesses (rs1 + imm; rd has not been written yet).
+  const Decoded& d = decode_cache_.lookup(executing_raw_);
+  const std::uint64_t first = x_[d.rs1] + static_cast<std::uint64_t>(d.imm);
+  const std::uint64_t offset = fault_va - first;
+  return transformed_instruction(executing_raw_, offset < 8 ? offset : 0);
+}
+
 void RiscvHart::enter_trap(std::uint64_t code, std::uint64_t tval, bool interrupt, TrapTarget target) {
   const bool was_virt = virt_;
   const bool gva = !interrupt && address_cause(code) && (was_virt || hlsv_active_);
   // Guest physical address of a guest-page fault, shifted as htval/mtval2
   // hold it. htinst/mtinst get the pseudoinstruction of an implicit access
-  // (VS-stage walk) and otherwise 0: explicit accesses get no transformed
-  // instruction, which the spec permits.
+  // (VS-stage walk), the transformed instruction of an explicit load, store
+  // or AMO, and 0 for an instruction fetch and every other trap (the spec
+  // always permits 0).
   const std::uint64_t gpa_field = pending_gpa_ >> 2;
-  const std::uint64_t tinst = pending_gpa_ ? pending_tinst_ : 0;
+  std::uint64_t tinst = pending_tinst_;
+  if (!interrupt && !tinst && (code == kLoadGuestPageFault || code == kStoreGuestPageFault))
+    tinst = explicit_access_tinst(tval);
   pending_gpa_ = 0;
   pending_tinst_ = 0;
   std::uint64_t tvec;

@@ -423,10 +423,13 @@ static void expect_ok(const char *name, int mode, hfn fn, uint64_t va, uint64_t 
         check_eq2(name, ": value", (uint64_t)v, want);
 }
 
+/* The spec allows 0; Orrery writes the transformed instruction, as later
+ * QEMU versions do, and QEMU 7.2 writes 0 (the check's name stays the same
+ * so that one recording serves both). */
 static void check_tinst(const char *name, uint64_t want_nonzero)
 {
     check_true(cat(name, ": tinst = 0 or the transformed instruction"),
-               g_ht.tinst == 0 || g_ht.tinst == want_nonzero);
+               g_ht.tinst == want_nonzero || QEMU72(g_ht.tinst == 0));
 }
 
 /* ------------------------------------------------------------- Sv39x4 -- */

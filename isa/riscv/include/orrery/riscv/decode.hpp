@@ -50,6 +50,10 @@ struct Decoded {
 // an unknown or reserved encoding yields the illegal-instruction handler.
 Decoded decode(std::uint32_t raw);
 
+// The 32-bit instruction a 16-bit encoding stands for; 0 if it is reserved
+// or illegal.
+std::uint32_t expand_compressed(std::uint16_t half);
+
 // Disassemble as objdump/Spike print it (ABI register names); pc resolves
 // branch and jump targets.
 std::string disassemble(const Decoded& d, std::uint64_t pc);

@@ -308,7 +308,9 @@ class RiscvHart final : public Hart {
   TrapTarget exception_target(std::uint64_t code) const;
   void enter_trap(std::uint64_t code, std::uint64_t tval, bool interrupt, TrapTarget target);
   std::uint64_t pending_gpa_ = 0;  // guest physical address of the guest-page fault being raised
-  std::uint64_t pending_tinst_ = 0;  // htinst/mtinst for it (a pseudoinstruction for implicit accesses)
+  std::uint64_t pending_tinst_ = 0;
+  std::uint32_t executing_raw_ = 0;
+  std::uint32_t explicit_access_tinst(std::uint64_t fault_va);  // the instruction being executed, as fetched  // htinst/mtinst for it (a pseudoinstruction for implicit accesses)
   bool hlsv_active_ = false;       // inside HLV/HLVX/HSV: accesses are virtualised
   bool aia_virtual_pending_ = false;  // an interrupt outside mip & mie may be pending (update_mip)
 
