@@ -24,7 +24,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 tests="$*"
-[ -n "$tests" ] || tests="rv64i_alu rv64i_mem rv64i_control rv64m rv64a rv64f rv64d rvc zicsr traps fencei \
+[ -n "$tests" ] || tests="rv64i_alu rv64i_mem rv64i_control rv64m rv64a rv64f rv64d rvc zicsr traps fencei smc_stress \
  priv_modes vm_sv39 vm_sv48 vm_sv57 pmp interrupts cpubound"
 # tests linked with the privileged-architecture helpers (ORRERY_GUEST_PRIV_TESTS)
 priv_tests=" priv_modes vm_sv39 vm_sv48 vm_sv57 pmp interrupts "
