@@ -30,6 +30,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmdline.h"
+
 enum { kSkipStatus = 77 };
 
 static void say(const char *fmt, ...) {
@@ -72,31 +74,6 @@ static void cat(const char *path) {
   while ((n = fread(buf, 1, sizeof buf, f)) > 0) fwrite(buf, 1, n, stdout);
   fclose(f);
   fflush(stdout);
-}
-
-// Value of `name=` on the kernel command line, or NULL.
-static const char *cmdline_option(const char *name) {
-  static char cmdline[4096];
-  if (!cmdline[0]) {
-    int fd = open("/proc/cmdline", O_RDONLY);
-    if (fd < 0) return NULL;
-    ssize_t n = read(fd, cmdline, sizeof cmdline - 1);
-    close(fd);
-    if (n <= 0) return NULL;
-    cmdline[n] = '\0';
-  }
-  size_t len = strlen(name);
-  for (const char *p = cmdline; (p = strstr(p, name)) != NULL; p += len) {
-    if ((p == cmdline || p[-1] == ' ') && p[len] == '=') {
-      static char value[256];
-      size_t i = 0;
-      for (const char *v = p + len + 1; *v && *v != ' ' && *v != '\n' && i + 1 < sizeof value; ++v)
-        value[i++] = *v;
-      value[i] = '\0';
-      return value;
-    }
-  }
-  return NULL;
 }
 
 static double monotonic_seconds(void) {

@@ -62,6 +62,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmdline.h"
+
 #define T "kvm-selftest "
 #define DIR "/kvm-selftests"
 enum { kSkipStatus = 77, kKsftSkip = 4, kMaxArgs = 8 };
@@ -80,31 +82,6 @@ static const struct selftest kSelftests[] = {
     {"kvm_page_table_test", {"-b", "16M", "-v", "2", NULL}, 0},
     {"dirty_log_test", {"-i", "3", "-m", "5", NULL}, 1088},
 };
-
-// Value of `name=` on the kernel command line, or NULL.
-static const char *cmdline_option(const char *name) {
-  static char cmdline[4096];
-  if (!cmdline[0]) {
-    int fd = open("/proc/cmdline", O_RDONLY);
-    if (fd < 0) return NULL;
-    ssize_t n = read(fd, cmdline, sizeof cmdline - 1);
-    close(fd);
-    if (n <= 0) return NULL;
-    cmdline[n] = '\0';
-  }
-  size_t len = strlen(name);
-  for (const char *p = cmdline; (p = strstr(p, name)) != NULL; p += len) {
-    if ((p == cmdline || p[-1] == ' ') && p[len] == '=') {
-      static char value[256];
-      size_t i = 0;
-      for (const char *v = p + len + 1; *v && *v != ' ' && *v != '\n' && i + 1 < sizeof value; ++v)
-        value[i++] = *v;
-      value[i] = '\0';
-      return value;
-    }
-  }
-  return NULL;
-}
 
 // MemAvailable from /proc/meminfo in MiB, or -1.
 static long available_mib(void) {
