@@ -38,7 +38,7 @@ void Bus::insert(BusRegion region) {
 std::uint8_t* Bus::add_ram(std::string name, Addr base, std::uint64_t size) {
   auto mem = std::make_unique<HostMemory>(size);
   std::uint8_t* host = mem->data();
-  insert(BusRegion{std::move(name), base, size, BusRegion::Kind::Ram, host, nullptr});
+  insert(BusRegion{std::move(name), base, size, BusRegion::Kind::Ram, host, nullptr, {}});
   backing_.push_back(std::move(mem));
   return host;
 }
@@ -46,13 +46,13 @@ std::uint8_t* Bus::add_ram(std::string name, Addr base, std::uint64_t size) {
 std::uint8_t* Bus::add_rom(std::string name, Addr base, std::uint64_t size) {
   auto mem = std::make_unique<HostMemory>(size);
   std::uint8_t* host = mem->data();
-  insert(BusRegion{std::move(name), base, size, BusRegion::Kind::Rom, host, nullptr});
+  insert(BusRegion{std::move(name), base, size, BusRegion::Kind::Rom, host, nullptr, {}});
   backing_.push_back(std::move(mem));
   return host;
 }
 
 void Bus::add_mmio(std::string name, Addr base, std::uint64_t size, Device& device) {
-  insert(BusRegion{std::move(name), base, size, BusRegion::Kind::Mmio, nullptr, &device});
+  insert(BusRegion{std::move(name), base, size, BusRegion::Kind::Mmio, nullptr, &device, {}});
 }
 
 const BusRegion* Bus::find(Addr pa) const {
@@ -86,6 +86,7 @@ bool Bus::write(Addr pa, unsigned size, std::uint64_t value) {
   const BusRegion* r = find(pa);
   if (!r || !r->contains(pa, size)) return false;
   if (r->kind == BusRegion::Kind::Ram) {
+    if (marked_pages_ != 0) invalidate_code(const_cast<BusRegion&>(*r), pa - r->base, size);
     std::memcpy(r->host + (pa - r->base), &value, size);
     return true;
   }
@@ -99,6 +100,7 @@ void Bus::write_image(Addr pa, std::span<const std::uint8_t> bytes, const std::s
   const BusRegion* r = find(pa);
   if (!r || !r->host || !r->contains(pa, bytes.size()))
     throw Error(fmt::format("{}: {} bytes at {:#x} do not fit in guest RAM or ROM", what, bytes.size(), pa));
+  if (marked_pages_ != 0) invalidate_code(const_cast<BusRegion&>(*r), pa - r->base, bytes.size());
   std::memcpy(r->host + (pa - r->base), bytes.data(), bytes.size());
 }
 
@@ -107,7 +109,56 @@ void Bus::zero_image(Addr pa, std::uint64_t len, const std::string& what) {
   const BusRegion* r = find(pa);
   if (!r || !r->host || !r->contains(pa, len))
     throw Error(fmt::format("{}: {} bytes at {:#x} do not fit in guest RAM or ROM", what, len, pa));
+  if (marked_pages_ != 0) invalidate_code(const_cast<BusRegion&>(*r), pa - r->base, len);
   std::memset(r->host + (pa - r->base), 0, len);
+}
+
+BusRegion* Bus::region_of_host(const std::uint8_t* p) {
+  for (auto& r : regions_)
+    if (r.holds_host(p)) return &r;
+  return nullptr;
+}
+
+void Bus::mark_code(const std::uint8_t* p) {
+  BusRegion* r = region_of_host(p);
+  if (!r) throw Error("mark_code: host address outside guest RAM/ROM");
+  if (r->code_pages.empty()) r->code_pages.assign(((r->size - 1) >> kCodePageBits) + 1, 0);
+  std::uint8_t& flag = r->code_pages[static_cast<std::uint64_t>(p - r->host) >> kCodePageBits];
+  if (flag) return;
+  flag = 1;
+  ++marked_pages_;
+  ++code_stats_.marked;
+  const std::uint8_t* page = r->host + ((static_cast<std::uint64_t>(p - r->host) >> kCodePageBits) << kCodePageBits);
+  for (const auto& watch : watchers_) watch(page);
+}
+
+bool Bus::is_code_slow(const std::uint8_t* p) const {
+  for (const auto& r : regions_) {
+    if (!r.holds_host(p)) continue;
+    return !r.code_pages.empty() && r.code_pages[static_cast<std::uint64_t>(p - r.host) >> kCodePageBits];
+  }
+  return false;
+}
+
+void Bus::note_write_slow(const std::uint8_t* p, std::uint64_t len) {
+  if (len == 0) return;
+  BusRegion* r = region_of_host(p);
+  if (r) invalidate_code(*r, static_cast<std::uint64_t>(p - r->host), len);
+}
+
+void Bus::invalidate_code(BusRegion& r, std::uint64_t off, std::uint64_t len) {
+  if (r.code_pages.empty() || len == 0) return;
+  const std::uint64_t end = std::min(off + len, r.size);
+  for (std::uint64_t page = off >> kCodePageBits; page <= (end - 1) >> kCodePageBits; ++page) {
+    if (!r.code_pages[page]) continue;
+    const std::uint64_t page_start = page << kCodePageBits;
+    const std::uint64_t from = std::max(off, page_start);
+    const std::uint64_t to = std::min(end, page_start + (std::uint64_t{1} << kCodePageBits));
+    if (code_observer_ && code_observer_->code_written(r.host + page_start, r.host + from, to - from)) continue;
+    r.code_pages[page] = 0;
+    --marked_pages_;
+    ++code_stats_.invalidated;
+  }
 }
 
 void Bus::print_map(std::ostream& out) const {

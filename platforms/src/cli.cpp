@@ -1,3 +1,4 @@
+#include <cstdio>
 #include "orrery/platforms/cli.hpp"
 
 #include <boost/program_options.hpp>
@@ -48,7 +49,11 @@ po::options_description describe_base(CliOptions& o, std::string& memory, std::s
        "stop after N instructions (retired or trapped, all harts); exit status 124")
       ("trace", po::value(&o.trace)->value_name("FILE"),
        "write one line per retired instruction (Spike --log-commits layout + disassembly); '-' = stdout")
-      ("engine", po::value(&o.engine)->value_name("NAME"), "execution engine: interp (default)")
+      ("rtc", po::value(&o.rtc)->value_name("base=utc|DATE[,clock=host|vm]"),
+       "the RTC's start (utc = the host's time; or YYYY-MM-DD[THH:MM:SS]) and whether it then runs with the "
+       "host's clock or with guest time (vm: runs are repeatable)")
+      ("engine", po::value(&o.engine)->value_name("NAME"),
+       "execution engine: interp (the reference interpreter, default) or threaded (pre-decoded blocks)")
       ("stats", po::bool_switch(&o.stats), "print instructions retired, host seconds and MIPS at exit");
   return d;
 }
@@ -104,6 +109,47 @@ void parse_cpu(CliOptions& o) {
       o.virt.hypervisor = false;
     } else {
       throw Error(fmt::format("-cpu {}: unknown CPU option '{}' (available: h=on|off)", o.cpu, opt));
+    }
+  }
+}
+
+// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+// well-known days_from_civil arithmetic).
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+// -rtc base=utc|YYYY-MM-DD[THH:MM:SS][,clock=host|vm], as QEMU spells it.
+void parse_rtc(CliOptions& o, const std::string& spec) {
+  std::string_view rest = spec;
+  while (!rest.empty()) {
+    const std::size_t next = rest.find(',');
+    const std::string_view opt = rest.substr(0, next);
+    rest = next == std::string_view::npos ? std::string_view{} : rest.substr(next + 1);
+    if (opt == "base=utc") {
+      o.virt.rtc_base_ns.reset();
+    } else if (opt.starts_with("base=")) {
+      const std::string text(opt.substr(5));
+      int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, used = 0;
+      const bool date_only = std::sscanf(text.c_str(), "%4d-%2d-%2d%n", &y, &mo, &d, &used) == 3 &&
+                             static_cast<std::size_t>(used) == text.size();
+      const bool full = !date_only && std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi,
+                                                  &sec, &used) == 6 && static_cast<std::size_t>(used) == text.size();
+      if ((!date_only && !full) || y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59)
+        throw Error(fmt::format("-rtc {}: base must be utc or a date YYYY-MM-DD[THH:MM:SS] from 1970 on", spec));
+      const std::int64_t days = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
+      o.virt.rtc_base_ns = static_cast<std::uint64_t>(days * 86400 + h * 3600 + mi * 60 + sec) * 1'000'000'000ull;
+    } else if (opt == "clock=host") {
+      o.virt.rtc_follows_guest = false;
+    } else if (opt == "clock=vm") {
+      o.virt.rtc_follows_guest = true;
+    } else {
+      throw Error(fmt::format("-rtc {}: unknown option '{}' (available: base=utc|DATE, clock=host|vm)", spec, opt));
     }
   }
 }
@@ -208,6 +254,7 @@ CliOptions parse_command_line(int argc, const char* const* argv) {
   if (o.help || o.version) return o;
   parse_machine(o);
   parse_cpu(o);
+  if (!o.rtc.empty()) parse_rtc(o, o.rtc);
   if (!memory.empty()) o.virt.ram_size = parse_memory_size(memory);
   if (!smp.empty()) {
     unsigned n = 0;

@@ -65,6 +65,7 @@ int run(const orrery::CliOptions& options) {
     std::cerr << fmt::format("orrery: guest time: {:.6f} s\n", static_cast<double>(machine.now()) / orrery::kTicksPerSecond);
     std::cerr << fmt::format("orrery: host seconds: {:.3f}\n", seconds);
     std::cerr << fmt::format("orrery: MIPS: {:.1f}\n", seconds > 0 ? static_cast<double>(retired) / seconds / 1e6 : 0.0);
+    machine.engine().print_stats(std::cerr);
   }
   if (outcome.reason == orrery::StopReason::InstructionLimit) {
     std::cerr << fmt::format("orrery: stopped after {} instructions (--max-insns)\n", outcome.executed);

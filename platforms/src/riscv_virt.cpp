@@ -15,6 +15,8 @@
 #include "orrery/irqchip/imsic.hpp"
 #include "orrery/irqchip/plic.hpp"
 #include "orrery/platforms/goldfish_rtc.hpp"
+
+#include <ctime>
 #include "orrery/platforms/sifive_test.hpp"
 #include "orrery/platforms/uart16550.hpp"
 #include "orrery/riscv/hart.hpp"
@@ -217,8 +219,27 @@ Uart16550& add_uart(Machine& machine, const SourceLine& irq, CharBackend& consol
   return uart;
 }
 
-GoldfishRtc& add_rtc(Machine& machine, const SourceLine& irq) {
-  auto& rtc = machine.own(std::make_unique<GoldfishRtc>(machine));
+GoldfishRtc& add_rtc(Machine& machine, const RiscvVirtConfig& config, const SourceLine& irq) {
+  GoldfishRtc::Clock clock;  // default: the host's wall clock
+  if (config.rtc_base_ns || config.rtc_follows_guest) {
+    timespec ts{};
+    clock_gettime(CLOCK_REALTIME, &ts);
+    const std::uint64_t host_ns =
+        static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000'000ull + static_cast<std::uint64_t>(ts.tv_nsec);
+    const std::uint64_t base = config.rtc_base_ns.value_or(host_ns);
+    if (config.rtc_follows_guest) {
+      clock = [&machine, base] { return base + machine.now() / (kTicksPerSecond / 1'000'000'000ull); };
+    } else {
+      // A fixed start that then runs with the host's clock.
+      clock = [base, host_ns] {
+        timespec now{};
+        clock_gettime(CLOCK_REALTIME, &now);
+        return base + (static_cast<std::uint64_t>(now.tv_sec) * 1'000'000'000ull +
+                       static_cast<std::uint64_t>(now.tv_nsec) - host_ns);
+      };
+    }
+  }
+  auto& rtc = machine.own(std::make_unique<GoldfishRtc>(machine, std::move(clock)));
   rtc.set_irq(irq(virt_irq::kRtc));
   machine.bus().add_mmio("goldfish_rtc", virt_map::kRtc, virt_map::kRtcSize, rtc);
   return rtc;
@@ -364,7 +385,7 @@ RiscvVirtBoard build_riscv_virt(Machine& machine, const RiscvVirtConfig& config,
   board.clint = &add_clint(machine, harts);
   const SourceLine irq = add_irqchips(machine, harts, config, board);
   board.uart = &add_uart(machine, irq, console);
-  board.rtc = &add_rtc(machine, irq);
+  board.rtc = &add_rtc(machine, config, irq);
   const std::vector<unsigned> virtio = add_virtio(machine, irq, config.virtio);
 
   boot(machine, config, virtio, board);

@@ -79,7 +79,10 @@ std::vector<std::span<std::uint8_t>> VirtqChain::readable_spans(std::uint64_t of
 }
 
 std::vector<std::span<std::uint8_t>> VirtqChain::writable_spans(std::uint64_t offset, std::uint64_t len) const {
-  return slice(writable_, offset, len);
+  auto spans = slice(writable_, offset, len);
+  if (bus_)
+    for (const auto& s : spans) bus_->note_write(s.data(), s.size());
+  return spans;
 }
 
 std::size_t VirtqChain::read(std::uint64_t offset, std::span<std::uint8_t> out) const {
@@ -94,6 +97,7 @@ std::size_t VirtqChain::read(std::uint64_t offset, std::span<std::uint8_t> out) 
 std::size_t VirtqChain::write(std::uint64_t offset, std::span<const std::uint8_t> in) const {
   std::size_t done = 0;
   for (const auto& s : slice(writable_, offset, in.size())) {
+    if (bus_) bus_->note_write(s.data(), s.size());
     std::memcpy(s.data(), in.data() + done, s.size());
     done += s.size();
   }
@@ -261,6 +265,7 @@ bool Virtqueue::add_buffer(Addr addr, std::uint32_t len, bool writable, VirtqCha
   }
   auto& spans = writable ? chain.writable_ : chain.readable_;
   const Bus& bus = transport_->bus_;
+  chain.bus_ = &transport_->bus_;
   Addr pa = addr;
   std::uint64_t left = len;
   // The buffer may cross from one RAM region into an adjacent one; every
@@ -290,6 +295,8 @@ void Virtqueue::push(const VirtqChain& chain, std::uint32_t written) {
   if (!ready_) return;
   written = static_cast<std::uint32_t>(std::min<std::uint64_t>(written, chain.writable_size_));
   std::uint8_t* elem = used_ + 4 + 8 * (used_idx_ & (num_ - 1));
+  transport_->bus_.note_write(elem, 8);
+  transport_->bus_.note_write(used_ + 2, 2);
   store32(elem, chain.head_);
   store32(elem + 4, written);
   ++used_idx_;
@@ -314,7 +321,10 @@ bool Virtqueue::take_interrupt() {
 void Virtqueue::publish_avail_event() {
   // With EVENT_IDX, ask to be notified as soon as the driver makes the next
   // buffer available (spec 2.7.10, Available Buffer Notification Suppression).
-  if (ready_ && transport_->negotiated(kFeatureEventIdx)) store16(used_ + 4 + 8 * num_, last_avail_);
+  if (ready_ && transport_->negotiated(kFeatureEventIdx)) {
+    transport_->bus_.note_write(used_ + 4 + 8 * num_, 2);
+    store16(used_ + 4 + 8 * num_, last_avail_);
+  }
 }
 
 // ---------------------------------------------------------------------------

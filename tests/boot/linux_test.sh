@@ -9,9 +9,12 @@
 #      takes its IPIs from the IMSIC (so Linux's SBI IPIs arrive as MSIs);
 #      Linux 6.1 has no IMSIC/APLIC irqchip driver (they arrived in 6.10), so
 #      the UART behind the APLIC gets no interrupt and the console is hvc0.
-# Usage: linux_test.sh ORRERY   (exit 77 = skipped: guest images not built)
+# Usage: linux_test.sh ORRERY [ENGINE]   (exit 77 = skipped: guest images
+# not built). ENGINE is passed as --engine (default: orrery's default).
 set -u
 orrery=$1
+engine_args=
+if [ $# -ge 2 ]; then engine_args="--engine $2"; fi
 cache=${ORRERY_CACHE:-$HOME/.cache/orrery}
 kernel=$cache/linux/Image
 initrd=$cache/initramfs/initramfs.cpio.gz
@@ -28,7 +31,8 @@ failed=0
 boot() {
   name=$1
   shift
-  timeout 600 "$orrery" -M "$machine" -m 256M -kernel "$kernel" -initrd "$initrd" -nographic --stats "$@" \
+  # shellcheck disable=SC2086 # engine_args is empty or two words
+  timeout 600 "$orrery" $engine_args -M "$machine" -m 256M -kernel "$kernel" -initrd "$initrd" -nographic --stats "$@" \
     </dev/null >"$tmp/$name.out" 2>&1
   status=$?
   if [ "$status" -eq 0 ] && grep -q "^orrery-init: all tests passed" "$tmp/$name.out"; then

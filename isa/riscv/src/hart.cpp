@@ -13,6 +13,11 @@ RiscvHart::RiscvHart(unsigned id, Machine& machine, HartConfig config)
   misa_ = kMisaMxl64 | misa_ext('I') | misa_ext('M') | misa_ext('A') | misa_ext('F') | misa_ext('D') |
           misa_ext('C') | misa_ext('S') | misa_ext('U') | (config_.has_h ? misa_ext('H') : 0);
   build_isa_name();
+  // Writes to pages that come to hold decoded code leave the fast path in
+  // every TLB of this hart, entries filled before included (Bus::mark_code).
+  bus_.add_write_watcher([this](const std::uint8_t* host_page) {
+    for (auto& tlb : tlbs_) tlb.watch_writes(host_page);
+  });
 }
 
 void RiscvHart::build_isa_name() {
@@ -86,30 +91,37 @@ std::uint64_t RiscvHart::run_loop(std::uint64_t budget) {
     ++executed;
     if (interrupt_attention()) [[unlikely]]
       take_interrupt_if_pending();
-    const Addr pc = pc_;
-    std::uint32_t raw;
-    if (const std::uint8_t* p = fetch_tlb_->lookup<mmu::Access::Execute>(pc, 4)) [[likely]] {
-      std::memcpy(&raw, p, 4);
-    } else if (!fetch_slow(raw)) {
-      ++cycles_;  // the fetch fault was taken
-      continue;
-    }
-    if ((raw & 3) != 3) raw &= 0xffff;
-    executing_raw_ = raw;  // for htinst/mtinst, should the instruction trap
-    const Decoded& d = decode_cache_.lookup(raw);
-    npc_ = pc + d.len;
-    trapped_ = false;
-    d.exec(*this, d);
-    x_[0] = 0;
-    ++cycles_;
-    if (trapped_) [[unlikely]]
-      continue;  // the trap already redirected pc; the instruction did not retire
-    ++instret_;
-    if constexpr (kTrace) trace_commit(d, pc);
-    pc_ = npc_;
+    execute_next<kTrace>();
   }
   return executed;
 }
+
+template <bool kTrace>
+inline void RiscvHart::execute_next() {
+  const Addr pc = pc_;
+  std::uint32_t raw;
+  if (const std::uint8_t* p = fetch_tlb_->lookup<mmu::Access::Execute>(pc, 4)) [[likely]] {
+    std::memcpy(&raw, p, 4);
+  } else if (!fetch_slow(raw)) {
+    ++cycles_;  // the fetch fault was taken
+    return;
+  }
+  if ((raw & 3) != 3) raw &= 0xffff;
+  executing_raw_ = raw;  // for htinst/mtinst, should the instruction trap
+  const Decoded& d = decode_cache_.lookup(raw);
+  npc_ = pc + d.len;
+  trapped_ = false;
+  d.exec(*this, d);
+  x_[0] = 0;
+  ++cycles_;
+  if (trapped_) [[unlikely]]
+    return;  // the trap already redirected pc; the instruction did not retire
+  ++instret_;
+  if constexpr (kTrace) trace_commit(d, pc);
+  pc_ = npc_;
+}
+
+void RiscvHart::step_one() { execute_next<false>(); }
 
 const CsrSpec* RiscvHart::csr_check(const Decoded& d, bool write) {
   // Privileged spec, "CSR Address Mapping Conventions": bits [9:8] give the

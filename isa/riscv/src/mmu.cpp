@@ -58,6 +58,7 @@ unsigned RiscvHart::tlb_index(Ctx ctx) const {
 
 void RiscvHart::flush_tlbs() {
   for (auto& t : tlbs_) t.flush();
+  request_block_exit();  // the running block's fetch translation is gone
 }
 
 void RiscvHart::raise_xlate(Access access, Xlate kind, Addr tval, Addr gpa) {
@@ -157,6 +158,7 @@ RiscvHart::Xlate RiscvHart::walk(const Stage& st, Addr va, Access access, Addr& 
       }
       std::uint8_t* w = bus_.host_ptr(w_hpa, 8, true);
       if (!w || !pmp_allows(w_hpa, 8, Access::Write, kPrivS)) return Xlate::AccessFault;
+      bus_.note_write(w, 8);  // page tables may share a page with code
       std::memcpy(w, &updated, 8);
     }
     perms.read = can_read;
@@ -247,10 +249,17 @@ bool RiscvHart::translate(Addr va, Access access, Ctx ctx, Addr& pa, bool fill_t
   const Addr page = pa & ~kPageMask;
   std::uint8_t* host = bus_.host_ptr(page, 4096, false);
   if (host && pmp_page_uniform(page, ctx.priv)) {
+    // Writes to pages holding decoded code are watched: they leave the
+    // fast path and tell the bus first (store_slow), which invalidates code
+    // they overwrite.
     const bool ram = bus_.host_ptr(page, 4096, true) != nullptr;
     tlbs_[tlb_index(ctx)].fill(va, host, perms.read && pmp_allows(page, 4096, Access::Read, ctx.priv),
                                perms.write && ram && pmp_allows(page, 4096, Access::Write, ctx.priv),
-                               perms.exec && pmp_allows(page, 4096, Access::Execute, ctx.priv));
+                               perms.exec && pmp_allows(page, 4096, Access::Execute, ctx.priv), bus_.is_code(host));
+    // The entry may have replaced the one the running block was entered
+    // through; the threaded engine re-checks the fetch translation, as the
+    // interpreter's next fetch would.
+    request_block_exit();
   }
   return true;
 }
@@ -323,6 +332,13 @@ bool RiscvHart::load_slow(Addr va, unsigned size, std::uint64_t& value) {
 }
 
 bool RiscvHart::store_slow(Addr va, unsigned size, std::uint64_t value) {
+  // A page with decoded code: translated and permitted, but the code cache
+  // must see the write (it may overwrite instructions).
+  if (std::uint8_t* p = data_tlb().lookup_watched_write(va, size)) {
+    bus_.note_write(p, size);
+    std::memcpy(p, &value, size);  // little-endian host, as the fast path
+    return true;
+  }
   return store_in(data_ctx(), va, size, value);
 }
 
@@ -337,6 +353,7 @@ std::uint8_t* RiscvHart::amo_ptr(Addr va, unsigned size, bool is_load_reserved) 
   if (!translate(va, access, ctx, pa, true)) return nullptr;
   std::uint8_t* p = pmp_allows(pa, size, access, ctx.priv) ? bus_.host_ptr(pa, size, true) : nullptr;
   if (!p) raise(access_fault_cause(access), va);
+  else if (!is_load_reserved) bus_.note_write(p, size);  // the AMO/SC writes through p
   return p;
 }
 

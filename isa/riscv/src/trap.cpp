@@ -40,6 +40,7 @@ RiscvHart::TrapTarget RiscvHart::exception_target(std::uint64_t code) const {
 
 void RiscvHart::raise(std::uint64_t cause, std::uint64_t tval) {
   trapped_ = true;
+  request_block_exit();  // pc, privilege and translation change
   enter_trap(cause, tval, false, exception_target(cause));
 }
 
@@ -161,6 +162,9 @@ void RiscvHart::update_mip() {
     if (hgeip_ & hgeie_) v |= irq_bit(kIrqSGEI);
   }
   mip_ = v;
+  // Interrupts are checked before each block, so the block being run (this
+  // hart's own MMIO store got here) must end at this instruction.
+  request_block_exit();
   // Virtual interrupts outside mip & mie: routed by mvien, routed by hvien,
   // or specified by hvictl.VTI (IID 9 means none).
   const bool vti = (hvictl_ & hvictl::VTI) && ((hvictl_ & hvictl::IID) >> hvictl::IID_SHIFT) != kIrqSEI;

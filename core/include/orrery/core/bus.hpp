@@ -1,5 +1,6 @@
 #pragma once
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <ostream>
 #include <span>
@@ -39,6 +40,22 @@ struct BusRegion {
   bool contains(Addr pa, std::uint64_t len) const {
     return pa >= base && len <= size && pa - base <= size - len;
   }
+  bool holds_host(const std::uint8_t* p) const { return host && p >= host && p < host + size; }
+  // One flag per 4 KiB page of RAM/ROM: decoded code exists for the page
+  // (Bus::mark_code). Empty until the first page is marked.
+  std::vector<std::uint8_t> code_pages;
+};
+
+// Told when guest memory that holds decoded code is written (the threaded
+// engine's block cache). Page addresses are host addresses of the 4 KiB
+// page start, which is what the cache keys blocks by.
+class CodeWriteObserver {
+ public:
+  virtual ~CodeWriteObserver() = default;
+  // [p, p+len) inside the page at host_page is about to be written.
+  // Returns whether the page still holds decoded code afterwards (a write
+  // to data beside the code leaves it alone).
+  virtual bool code_written(const std::uint8_t* host_page, const std::uint8_t* p, std::uint64_t len) = 0;
 };
 
 // The physical address space. RAM and ROM are backed by host memory and can
@@ -76,12 +93,51 @@ class Bus {
   // Fill guest memory with zeros (ELF .bss); same checks as write_image.
   void zero_image(Addr pa, std::uint64_t len, const std::string& what);
 
+  // ---- Code pages (self-modifying code; docs/design/threaded-engine.md §6) ----
+  // An engine that caches decoded code marks each page it decodes. Guest
+  // stores to a marked page then leave every hart's TLB fast path (the
+  // write watchers) and reach write() or note_write(), which tell the
+  // observer before the bytes change; the mark is cleared once no code is
+  // left on the page.
+  // Writers that bypass write() with a host pointer (AMOs, page-table A/D
+  // updates, device DMA) call note_write(). QEMU protects pages holding
+  // translated code the same way.
+  static constexpr unsigned kCodePageBits = 12;
+  void set_code_observer(CodeWriteObserver* observer) { code_observer_ = observer; }
+  // fn(host_page) must make every cached translation of that page route
+  // writes through write()/note_write().
+  void add_write_watcher(std::function<void(const std::uint8_t*)> fn) { watchers_.push_back(std::move(fn)); }
+  // Mark the page holding host address p (inside RAM or ROM) as code.
+  void mark_code(const std::uint8_t* p);
+  // Does the page at host address p hold decoded code? Cheap when no page
+  // does (the interpreter never marks any).
+  bool is_code(const std::uint8_t* p) const { return marked_pages_ != 0 && is_code_slow(p); }
+  // [p, p+len) of host memory inside RAM was or is about to be written
+  // other than through write()/write_image().
+  void note_write(const std::uint8_t* p, std::uint64_t len) {
+    if (marked_pages_ != 0) note_write_slow(p, len);
+  }
+  struct CodeStats {
+    std::uint64_t marked = 0;       // pages marked over the run
+    std::uint64_t invalidated = 0;  // marked pages whose code was written
+  };
+  const CodeStats& code_stats() const { return code_stats_; }
+
   // The physical map, one region a line (like QEMU's `info mtree`).
   void print_map(std::ostream& out) const;
 
  private:
   void insert(BusRegion region);
-  std::vector<BusRegion> regions_;  // sorted by base, non-overlapping
+  bool is_code_slow(const std::uint8_t* p) const;
+  void note_write_slow(const std::uint8_t* p, std::uint64_t len);
+  // Clears the marks of the pages of r overlapping [off, off+len).
+  void invalidate_code(BusRegion& r, std::uint64_t off, std::uint64_t len);
+  BusRegion* region_of_host(const std::uint8_t* p);
+  std::vector<BusRegion> regions_;
+  CodeWriteObserver* code_observer_ = nullptr;
+  std::vector<std::function<void(const std::uint8_t*)>> watchers_;
+  std::uint64_t marked_pages_ = 0;  // pages marked now
+  CodeStats code_stats_;  // sorted by base, non-overlapping
   std::vector<std::unique_ptr<HostMemory>> backing_;
 };
 

@@ -7,6 +7,9 @@
 namespace orrery {
 
 class TraceWriter;
+namespace threaded {
+struct Context;
+}
 
 // The ISA-neutral face of one hardware thread. Each ISA implements it with
 // its architectural state; the core only schedules harts and accounts time.
@@ -35,6 +38,11 @@ class Hart {
   // Returns the number executed.
   virtual std::uint64_t interpret(std::uint64_t budget) = 0;
 
+  // The threaded-dispatch engine (core/threaded): the same contract as
+  // interpret(), executing pre-decoded blocks from the engine's cache. An
+  // ISA without block support falls back to its interpreter.
+  virtual std::uint64_t run_threaded(threaded::Context&, std::uint64_t budget) { return interpret(budget); }
+
   // How many more instructions the hart would like to run before the
   // machine switches to another hart at the end of a slice: a hart that has
   // just taken a lock (an atomic write) is mid-critical-section, and
@@ -56,9 +64,20 @@ class Hart {
 
   // Ask the hart to leave its execution loop after the current instruction
   // (a device requested exit or reset, or an event needs servicing).
-  void request_yield() { yield_ = true; }
+  void request_yield() {
+    yield_ = true;
+    leave_block_ = true;
+  }
   bool yield_requested() const { return yield_; }
   void clear_yield() { yield_ = false; }
+
+  // Ask the threaded engine to leave the current block after the current
+  // instruction and look the pc up again: state the block was entered under
+  // changed (a trap, an interrupt line, a TLB entry, the code itself). The
+  // interpreter ignores it; every instruction is a "block" there.
+  void request_block_exit() { leave_block_ = true; }
+  bool block_exit_requested() const { return leave_block_; }
+  void clear_block_exit() { leave_block_ = false; }
 
   // nullptr turns tracing off.
   void set_trace(TraceWriter* trace) { trace_ = trace; }
@@ -66,6 +85,7 @@ class Hart {
  protected:
   TraceWriter* trace_ = nullptr;
   bool yield_ = false;
+  bool leave_block_ = false;
   bool idle_ = false;
 
  private:

@@ -18,6 +18,8 @@ class SoftTlb {
  public:
   static constexpr std::uint64_t kPageSize = 1ull << kPageBits;
   static constexpr std::uint64_t kInvalid = ~std::uint64_t{0};
+  // Marks a watched write tag; no virtual page number has bit 63 set.
+  static constexpr std::uint64_t kWatched = std::uint64_t{1} << 63;
 
   struct Entry {
     std::uint64_t read_tag = kInvalid, write_tag = kInvalid, exec_tag = kInvalid;
@@ -35,17 +37,37 @@ class SoftTlb {
   }
 
   // Enter a page: host_page is the host address of the start of the guest
-  // page containing va.
-  void fill(std::uint64_t va, std::uint8_t* host_page, bool read, bool write, bool exec) {
+  // page containing va. A watched page (it holds decoded code) may be
+  // written, but only through lookup_watched_write, which the ISA's store
+  // slow path uses to tell the bus about the write first.
+  void fill(std::uint64_t va, std::uint8_t* host_page, bool read, bool write, bool exec, bool watched = false) {
     Entry& e = entries_[index(va)];
     const std::uint64_t vpn = va >> kPageBits;
     e.read_tag = read ? vpn : kInvalid;
-    e.write_tag = write ? vpn : kInvalid;
+    e.write_tag = write ? (watched ? vpn | kWatched : vpn) : kInvalid;
     e.exec_tag = exec ? vpn : kInvalid;
     e.addend = reinterpret_cast<std::uintptr_t>(host_page) - (vpn << kPageBits);
   }
 
+  // Host pointer for a write to a watched page (see fill), nullptr if the
+  // page is not entered as such or the access crosses the page end.
+  std::uint8_t* lookup_watched_write(std::uint64_t va, unsigned size) const {
+    const Entry& e = entries_[index(va)];
+    if (e.write_tag != ((va >> kPageBits) | kWatched) || (va & (kPageSize - 1)) > kPageSize - size) return nullptr;
+    return reinterpret_cast<std::uint8_t*>(va + e.addend);
+  }
+
   void flush() { entries_.fill(Entry{}); }
+
+  // Watch writes to host_page (the host address of a page start) in every
+  // entry that maps it, wherever it is mapped: the page now holds decoded
+  // code, and stores to it must leave the fast path (core Bus::mark_code).
+  void watch_writes(const std::uint8_t* host_page) {
+    const auto target = reinterpret_cast<std::uintptr_t>(host_page);
+    for (Entry& e : entries_)
+      if (e.write_tag != kInvalid && !(e.write_tag & kWatched) && (e.write_tag << kPageBits) + e.addend == target)
+        e.write_tag |= kWatched;
+  }
 
  private:
   static unsigned index(std::uint64_t va) { return (va >> kPageBits) & ((1u << kIndexBits) - 1); }

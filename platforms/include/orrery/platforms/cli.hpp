@@ -15,6 +15,7 @@ struct CliOptions {
   std::uint64_t max_insns = 0;
   std::string trace;
   std::string engine = "interp";
+  std::string rtc;  // -rtc as given (parsed into virt.rtc_*)
   std::string dump_dtb;  // write the device tree here and exit (QEMU's -M virt,dumpdtb=FILE)
   bool stats = false;
   bool help = false;

@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,11 @@ struct RiscvVirtConfig {
   std::vector<VirtioMmioSlot> virtio;
   VirtAia aia = VirtAia::None;
   unsigned aia_guests = 0;  // guest interrupt files per hart's IMSIC (GEILEN), aia=aplic-imsic only
+  // The RTC (QEMU's -rtc base=,clock=): its time at power-on in ns since the
+  // epoch (nullopt: the host's clock then), and whether it then follows
+  // guest time (clock=vm: deterministic runs) or the host's clock.
+  std::optional<std::uint64_t> rtc_base_ns;
+  bool rtc_follows_guest = false;
 };
 
 namespace virt_map {

@@ -153,6 +153,10 @@ class VirtqChain {
 
   std::uint16_t head_ = 0;
   unsigned descriptors_ = 0;
+  // Device writes reach guest RAM through host pointers, past Bus::write;
+  // every writable span handed out is reported to the bus first, so
+  // decoded code there is invalidated (Bus::note_write).
+  Bus* bus_ = nullptr;
   std::vector<std::span<std::uint8_t>> readable_, writable_;
   std::uint64_t readable_size_ = 0, writable_size_ = 0;
 };

@@ -47,6 +47,7 @@ class RiscvHart final : public Hart {
   std::uint64_t retired() const override { return instret_; }
   std::uint64_t cycles() const override { return cycles_; }
   std::uint64_t interpret(std::uint64_t budget) override;
+  std::uint64_t run_threaded(threaded::Context& context, std::uint64_t budget) override;  // threaded.cpp
   void set_interrupt_line(unsigned line, bool level) override;
   // H: guest external interrupt line `guest` (1..GEILEN), i.e. hgeip bit.
   void set_guest_external_line(unsigned guest, bool level);
@@ -296,8 +297,13 @@ class RiscvHart final : public Hart {
   std::uint64_t cycles_ = 0;   // retired + trapped, one cycle each (no timing model yet)
 
  private:
+  friend struct RiscvIsa;  // the threaded engine's op handlers (threaded.cpp)
   template <bool kTrace>
   std::uint64_t run_loop(std::uint64_t budget);
+  // Fetch, decode and execute the instruction at pc (no interrupt check).
+  template <bool kTrace>
+  void execute_next();
+  void step_one();
   bool fetch_slow(std::uint32_t& raw);
   bool fetch_half(Addr va, std::uint16_t& half);
   bool load_slow(Addr va, unsigned size, std::uint64_t& value);
@@ -334,6 +340,7 @@ class RiscvHart final : public Hart {
     priv_ = p;
     virt_ = v;
     update_tlb_indices();
+    request_block_exit();  // blocks are looked up per privilege and V
   }
 
   // PMP (pmp.cpp): may priv access [pa, pa+size)? page_uniform reports

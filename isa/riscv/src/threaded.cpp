@@ -1,0 +1,112 @@
+// RISC-V's part of the threaded engine: op records, block formation and the
+// op handlers, plugged into core's dispatch loop (core/threaded/). The op
+// semantics are the instruction tables' own functions (decode.cpp): a block
+// is a run of the interpreter's Decoded records, so both engines execute
+// one copy of every instruction.
+#include <cstring>
+#include <fmt/format.h>
+
+#include "orrery/riscv/hart.hpp"
+
+// No hot ops yet: every op goes through the generic label.
+#define ORRERY_THREADED_HOT_OPS(X)
+#include "orrery/core/threaded/dispatch_loop.hpp"
+
+namespace orrery::riscv {
+
+struct RiscvOp {
+  const void* label = nullptr;
+  Decoded d;
+};
+
+struct RiscvIsa {
+  using Hart = RiscvHart;
+  using Op = RiscvOp;
+  // Bounds the cost of building and of stepping a slice's tail.
+  static constexpr std::uint32_t kMaxBlockOps = 64;
+
+  static bool interrupt_attention(const RiscvHart& h) { return h.interrupt_attention(); }
+  static void take_interrupt(RiscvHart& h) { h.take_interrupt_if_pending(); }
+  // The interpreter fetches through the same lookup (4 bytes, so an
+  // instruction in a page's last two bytes always takes its slow path).
+  static const std::uint8_t* fetch_host(RiscvHart& h) {
+    return h.fetch_tlb_->lookup<mmu::Access::Execute>(h.pc_, 4);
+  }
+  // Blocks are pure functions of their bytes; the regime (privilege, V)
+  // only separates the fetch TLBs that validate each entry.
+  static std::uint32_t regime(const RiscvHart& h) {
+    return static_cast<std::uint32_t>(h.priv_) | (h.virt_ ? 4u : 0u);
+  }
+  static std::uint64_t step(RiscvHart& h) {
+    h.step_one();
+    return 1;
+  }
+
+  // Exactly the interpreter's per-instruction work after fetch and decode
+  // (RiscvHart::execute_next).
+  static void exec(RiscvHart& h, const RiscvOp& op) {
+    const Decoded& d = op.d;
+    h.npc_ = h.pc_ + d.len;
+    h.trapped_ = false;
+    h.executing_raw_ = d.raw;
+    d.exec(h, d);
+    h.x_[0] = 0;
+    ++h.cycles_;
+    if (h.trapped_) [[unlikely]]
+      return;
+    ++h.instret_;
+    h.pc_ = h.npc_;
+  }
+
+  // Control transfers and SYSTEM/MISC-MEM instructions end a block: the
+  // next pc is looked up again (after any CSR write has changed interrupt
+  // enables, translation or privilege). Everything else falls through.
+  static bool ends_block(std::uint32_t raw) {
+    if ((raw & 3) != 3) raw = expand_compressed(static_cast<std::uint16_t>(raw));
+    switch (raw & 0x7f) {
+      case 0x63:  // BRANCH
+      case 0x67:  // JALR
+      case 0x6f:  // JAL
+      case 0x73:  // SYSTEM: CSRs, ECALL/EBREAK, xRET, WFI, fences of translation, HLV/HSV
+      case 0x0f:  // MISC-MEM: FENCE, FENCE.I
+        return true;
+      default:
+        return raw == 0;  // reserved compressed encoding: illegal
+    }
+  }
+
+  static std::uint32_t build(RiscvHart& h, const std::uint8_t* host, RiscvOp* out, std::uint32_t& bytes,
+                             const void* const* labels) {
+    const auto offset = static_cast<unsigned>(reinterpret_cast<std::uintptr_t>(host) & (threaded::kPageSize - 1));
+    const std::uint8_t* page = host - offset;
+    std::uint32_t n = 0;
+    // Stop before the page's last two bytes: a fetch there always takes the
+    // interpreter's slow path (it may cross into the next page).
+    unsigned off = offset;
+    while (n < kMaxBlockOps && off <= threaded::kPageSize - 4) {
+      std::uint32_t raw;
+      std::memcpy(&raw, page + off, 4);
+      if ((raw & 3) != 3) raw &= 0xffff;
+      out[n].label = labels[0];
+      out[n].d = h.decode_cache_.lookup(raw);
+      ++n;
+      off += out[n - 1].d.len;
+      if (ends_block(raw)) break;
+    }
+    bytes = off - offset;
+    return n;
+  }
+};
+
+std::uint64_t RiscvHart::run_threaded(threaded::Context& context, std::uint64_t budget) {
+  // The textual trace is the interpreter's.
+  if (trace_) return interpret(budget);
+  // As interpret(): another hart may have stored to the reserved address.
+  if (config_.multi_hart) reservation_valid_ = false;
+  if (!context.cache) context.cache = std::make_unique<threaded::BlockCache<RiscvOp>>(bus_, context.capacity_bytes);
+  auto* cache = dynamic_cast<threaded::BlockCache<RiscvOp>*>(context.cache.get());
+  if (!cache) throw Error("threaded engine: harts of different ISAs in one machine are not supported");
+  return threaded::run_blocks<RiscvIsa>(*this, *cache, budget);
+}
+
+}  // namespace orrery::riscv
