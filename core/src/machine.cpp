@@ -53,76 +53,87 @@ void Machine::do_reset() {
 }
 
 RunOutcome Machine::run(std::uint64_t max_instructions) {
+  start_run(max_instructions);
   RunOutcome out;
+  while (run_slice(out)) {
+  }
+  return out;
+}
+
+void Machine::start_run(std::uint64_t max_instructions) {
   if (harts_.empty()) throw Error("machine has no harts");
   // Counted here rather than read from the harts, whose counters restart
   // when the guest resets the machine.
-  std::uint64_t executed = 0;
-  while (!exit_requested_) {
-    if (max_instructions && executed >= max_instructions) {
-      out.reason = StopReason::InstructionLimit;
-      break;
+  run_executed_ = 0;
+  run_max_ = max_instructions;
+}
+
+bool Machine::run_slice(RunOutcome& out) {
+  const std::uint64_t max_instructions = run_max_;
+  std::uint64_t& executed = run_executed_;
+  const auto finish = [&](StopReason reason) {
+    out.reason = reason;
+    if (exit_requested_ && reason != StopReason::Deadlock) {
+      out.reason = StopReason::GuestExit;
+      out.exit_code = exit_code_;
     }
-    // A slice ends at the quantum or at the next event, whichever is first;
-    // every hart executes the same stretch of guest time.
-    std::uint64_t budget = quantum_;
-    const Tick deadline = events_.next_deadline();
-    if (deadline != EventQueue::kNever) {
-      const Tick until = deadline > slice_start_ ? deadline - slice_start_ : 0;
-      budget = std::clamp<std::uint64_t>(until / cycle_period_, 1, budget);
-    }
-    bool limit_bound = false;
-    if (max_instructions) {
-      const std::uint64_t left = max_instructions - executed;
-      const std::uint64_t share = (left + harts_.size() - 1) / harts_.size();
-      limit_bound = share <= budget;
-      budget = std::min(budget, share);
-    }
-    bool all_idle = true;
-    slice_budget_ = budget;
-    slice_cut_ = false;
-    for (auto& h : harts_) {
-      if (h->idle()) continue;
-      all_idle = false;
-      running_ = h.get();
-      running_start_cycles_ = h->cycles();
-      h->clear_yield();
-      if (!exit_requested_ && !reset_requested_) {
-        std::uint64_t ran = engine_->run(*h, slice_budget_);
-        // A hart that used its whole slice but is inside a critical section
-        // finishes it first (Hart::preemption_grace); its clock runs that
-        // far ahead of the slice. Never past --max-insns, which is exact.
-        if (ran == slice_budget_ && !slice_cut_ && !h->yield_requested() && !limit_bound) {
-          if (const std::uint64_t grace = h->preemption_grace()) ran += engine_->run(*h, grace);
-        }
-        executed += ran;
-        // A cut slice is as long as the hart that cut it ran; later harts
-        // run that much too.
-        if (slice_cut_) slice_budget_ = std::max<std::uint64_t>(ran, 1);
-      }
-      running_ = nullptr;
-      if (exit_requested_ || reset_requested_) break;
-    }
-    if (all_idle) {
-      // Every hart waits for an interrupt: nothing happens until the next
-      // event, so guest time jumps there.
-      if (deadline == EventQueue::kNever) {
-        out.reason = StopReason::Deadlock;
-        break;
-      }
-      slice_start_ = std::max(slice_start_, deadline);
-    } else {
-      slice_start_ += slice_budget_ * cycle_period_;
-    }
-    events_.run_due(slice_start_);
-    if (reset_requested_) do_reset();
+    out.executed = executed;
+    return false;
+  };
+  if (exit_requested_) return finish(StopReason::GuestExit);
+  if (max_instructions && executed >= max_instructions) return finish(StopReason::InstructionLimit);
+  // A slice ends at the quantum or at the next event, whichever is first;
+  // every hart executes the same stretch of guest time.
+  std::uint64_t budget = quantum_;
+  const Tick deadline = events_.next_deadline();
+  if (deadline != EventQueue::kNever) {
+    const Tick until = deadline > slice_start_ ? deadline - slice_start_ : 0;
+    budget = std::clamp<std::uint64_t>(until / cycle_period_, 1, budget);
   }
-  if (exit_requested_ && out.reason != StopReason::Deadlock) {
-    out.reason = StopReason::GuestExit;
-    out.exit_code = exit_code_;
+  bool limit_bound = false;
+  if (max_instructions) {
+    const std::uint64_t left = max_instructions - executed;
+    const std::uint64_t share = (left + harts_.size() - 1) / harts_.size();
+    limit_bound = share <= budget;
+    budget = std::min(budget, share);
   }
-  out.executed = executed;
-  return out;
+  bool all_idle = true;
+  slice_budget_ = budget;
+  slice_cut_ = false;
+  for (auto& h : harts_) {
+    if (h->idle()) continue;
+    all_idle = false;
+    running_ = h.get();
+    running_start_cycles_ = h->cycles();
+    h->clear_yield();
+    if (!exit_requested_ && !reset_requested_) {
+      std::uint64_t ran = engine_->run(*h, slice_budget_);
+      // A hart that used its whole slice but is inside a critical section
+      // finishes it first (Hart::preemption_grace); its clock runs that
+      // far ahead of the slice. Never past --max-insns, which is exact.
+      if (ran == slice_budget_ && !slice_cut_ && !h->yield_requested() && !limit_bound) {
+        if (const std::uint64_t grace = h->preemption_grace()) ran += engine_->run(*h, grace);
+      }
+      executed += ran;
+      // A cut slice is as long as the hart that cut it ran; later harts
+      // run that much too.
+      if (slice_cut_) slice_budget_ = std::max<std::uint64_t>(ran, 1);
+    }
+    running_ = nullptr;
+    if (exit_requested_ || reset_requested_) break;
+  }
+  if (all_idle) {
+    // Every hart waits for an interrupt: nothing happens until the next
+    // event, so guest time jumps there.
+    if (deadline == EventQueue::kNever) return finish(StopReason::Deadlock);
+    slice_start_ = std::max(slice_start_, deadline);
+  } else {
+    slice_start_ += slice_budget_ * cycle_period_;
+  }
+  events_.run_due(slice_start_);
+  if (reset_requested_) do_reset();
+  ++slices_;
+  return true;
 }
 
 }  // namespace orrery

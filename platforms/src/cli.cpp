@@ -54,6 +54,9 @@ po::options_description describe_base(CliOptions& o, std::string& memory, std::s
        "host's clock or with guest time (vm: runs are repeatable)")
       ("engine", po::value(&o.engine)->value_name("NAME"),
        "execution engine: interp (the reference interpreter, default) or threaded (pre-decoded blocks)")
+      ("lockstep", po::bool_switch(&o.lockstep),
+       "run the threaded engine and the interpreter side by side on two copies of the machine, compare "
+       "them after every slice and stop at the first divergence (exit status 125)")
       ("stats", po::bool_switch(&o.stats), "print instructions retired, host seconds and MIPS at exit");
   return d;
 }
@@ -80,6 +83,7 @@ void add_virtio_devices(CliOptions& o, const std::vector<std::string>& drives,
   unsigned next = kSlots;
   for (const std::string& text : drives) {
     const DriveConfig disk = parse_drive_option(text);
+    if (!disk.readonly) o.not_repeatable.push_back(fmt::format("-drive {} (the guest writes the file)", text));
     o.virt.virtio.push_back({--next, [disk](Machine& m, IrqLine irq) -> Device& {
       return m.own(std::make_unique<VirtioMmio>(m.bus(), std::make_unique<VirtioBlk>(disk), std::move(irq)));
     }});
@@ -87,6 +91,7 @@ void add_virtio_devices(CliOptions& o, const std::vector<std::string>& drives,
   for (const std::string& name : devices) {
     if (name != "virtio-rng-device")
       throw Error(fmt::format("-device {}: unknown device (available: virtio-rng-device)", name));
+    o.not_repeatable.push_back("-device virtio-rng-device (host entropy)");
     o.virt.virtio.push_back({--next, [](Machine& m, IrqLine irq) -> Device& {
       return m.own(std::make_unique<VirtioMmio>(m.bus(), std::make_unique<VirtioRng>(), std::move(irq)));
     }});
@@ -231,7 +236,7 @@ std::string usage_text() {
          "              [options]\n\n"
       << describe_with_devices(o, memory, smp, drives, devices)
       << "\nExit status: the guest's (SiFive test finisher), 1 for an error, 2 for a bad command line,\n"
-         "124 when --max-insns stopped the run.\n";
+         "124 when --max-insns stopped the run, 125 when --lockstep found a divergence.\n";
   return out.str();
 }
 

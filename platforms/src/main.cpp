@@ -10,15 +10,33 @@
 #include "orrery/core/machine.hpp"
 #include "orrery/core/trace.hpp"
 #include "orrery/platforms/cli.hpp"
+#include "orrery/platforms/lockstep.hpp"
 
 namespace {
 
 constexpr int kExitError = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitInstructionLimit = 124;
+constexpr int kExitLockstepDivergence = 125;
+
+int run_lockstep(const orrery::CliOptions& options) {
+  if (!options.trace.empty()) throw orrery::Error("--lockstep and --trace cannot be combined");
+  if (options.virt.bios == "none" && options.virt.kernel.empty())
+    throw orrery::Error("nothing to run: give -kernel FILE (or a firmware with -bios FILE)");
+  const orrery::LockstepResult r = orrery::run_lockstep(options, std::cout, std::cerr);
+  if (r.diverged) return kExitLockstepDivergence;
+  std::cerr << fmt::format("orrery: lockstep: threaded and interp identical over {} slices, {} instructions\n",
+                           r.slices, r.executed);
+  if (r.instruction_limit) {
+    std::cerr << fmt::format("orrery: stopped after {} instructions (--max-insns)\n", r.executed);
+    return kExitInstructionLimit;
+  }
+  return r.exit_code;
+}
 
 int run(const orrery::CliOptions& options) {
   using Clock = std::chrono::steady_clock;
+  if (options.lockstep) return run_lockstep(options);
   if (options.virt.bios == "none" && options.virt.kernel.empty() && options.dump_dtb.empty())
     throw orrery::Error("nothing to run: give -kernel FILE (or a firmware with -bios FILE)");
   orrery::Machine machine;

@@ -77,6 +77,46 @@ void RiscvHart::reset(Addr pc) {
   update_stimecmp();
 }
 
+void RiscvHart::visit_state(const StateVisitor& visit) const {
+  visit("pc", pc_);
+  for (unsigned r = 1; r < 32; ++r) visit(xreg_name(r), x_[r]);
+  for (unsigned r = 0; r < 32; ++r) visit(freg_name(r), f_[r]);
+  visit("priv", static_cast<std::uint64_t>(priv_));
+  visit("V", virt_);
+  visit("instret", instret_);
+  visit("cycles", cycles_);
+  visit("idle", idle_);
+  visit("reservation", reservation_valid_ ? reservation_ : ~std::uint64_t{0});
+  visit("fflags", fflags_);
+  visit("frm", frm_);
+  // The CSRs' backing state (side-effect-free, unlike some CSR reads).
+  const std::pair<std::string_view, std::uint64_t> csrs[] = {
+      {"mstatus", mstatus_}, {"mtvec", mtvec_}, {"mepc", mepc_}, {"mcause", mcause_}, {"mtval", mtval_},
+      {"mscratch", mscratch_}, {"mie", mie_}, {"mip", mip_}, {"mip_sw", mip_sw_}, {"medeleg", medeleg_},
+      {"mideleg", mideleg_}, {"mcounteren", mcounteren_}, {"scounteren", scounteren_}, {"menvcfg", menvcfg_},
+      {"senvcfg", senvcfg_}, {"stvec", stvec_}, {"sepc", sepc_}, {"scause", scause_}, {"stval", stval_},
+      {"sscratch", sscratch_}, {"satp", satp_}, {"stimecmp", stimecmp_}, {"hstatus", hstatus_},
+      {"hedeleg", hedeleg_}, {"hideleg", hideleg_}, {"hvip", hvip_}, {"hgeie", hgeie_}, {"hgeip", hgeip_},
+      {"hcounteren", hcounteren_}, {"htimedelta", htimedelta_}, {"htval", htval_}, {"htinst", htinst_},
+      {"henvcfg", henvcfg_}, {"hgatp", hgatp_}, {"vsstatus", vsstatus_}, {"vstvec", vstvec_},
+      {"vsscratch", vsscratch_}, {"vsepc", vsepc_}, {"vscause", vscause_}, {"vstval", vstval_},
+      {"vsatp", vsatp_}, {"vstimecmp", vstimecmp_}, {"mtval2", mtval2_}, {"mtinst", mtinst_},
+      {"mvien", mvien_}, {"mvip", mvip_}, {"hvien", hvien_}, {"hvictl", hvictl_}, {"miselect", miselect_},
+      {"siselect", siselect_}, {"vsiselect", vsiselect_}, {"mcountinhibit", counters_.inhibit},
+      {"mcycle_offset", counters_.cycle_offset}, {"minstret_offset", counters_.instret_offset},
+  };
+  for (const auto& [name, value] : csrs) visit(name, value);
+  for (unsigned i = 0; i < 4; ++i) {
+    visit(fmt::format("mstateen{}", i), mstateen_[i]);
+    visit(fmt::format("hstateen{}", i), hstateen_[i]);
+    visit(fmt::format("sstateen{}", i), sstateen_[i]);
+  }
+  for (unsigned i = 0; i < kPmpEntries; ++i) {
+    visit(fmt::format("pmpcfg{}", i), pmpcfg_[i]);
+    visit(fmt::format("pmpaddr{}", i), pmpaddr_[i]);
+  }
+}
+
 std::uint64_t RiscvHart::interpret(std::uint64_t budget) {
   // Another hart may have stored to the reserved address while this one was
   // descheduled; SC may fail spuriously, so dropping the reservation is safe.

@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string_view>
 
 #include "orrery/core/types.hpp"
@@ -78,6 +79,11 @@ class Hart {
   void request_block_exit() { leave_block_ = true; }
   bool block_exit_requested() const { return leave_block_; }
   void clear_block_exit() { leave_block_ = false; }
+
+  // Every piece of architectural state, by name (for --lockstep, which
+  // compares two machines' harts). Names are the manuals' (pc, a0, mstatus).
+  using StateVisitor = std::function<void(std::string_view name, std::uint64_t value)>;
+  virtual void visit_state(const StateVisitor&) const {}
 
   // nullptr turns tracing off.
   void set_trace(TraceWriter* trace) { trace_ = trace; }

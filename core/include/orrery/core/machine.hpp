@@ -74,6 +74,11 @@ class Machine {
   // in total (0 = unlimited). Instructions that trap count, so a guest stuck
   // in a trap loop still stops.
   RunOutcome run(std::uint64_t max_instructions = 0);
+  // run() one slice at a time (lockstep runs two machines side by side):
+  // start_run, then run_slice until it returns false, having filled out.
+  void start_run(std::uint64_t max_instructions = 0);
+  bool run_slice(RunOutcome& out);
+  std::uint64_t slices() const { return slices_; }
 
   std::uint64_t retired() const;
 
@@ -94,6 +99,8 @@ class Machine {
   std::uint64_t running_start_cycles_ = 0;
   std::uint64_t slice_budget_ = 0;  // instructions per hart in the current slice
   bool slice_cut_ = false;          // an event scheduled mid-slice ends it early
+  std::uint64_t run_executed_ = 0, run_max_ = 0;  // the run in progress
+  std::uint64_t slices_ = 0;
 
   bool exit_requested_ = false;
   int exit_code_ = 0;

@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "orrery/platforms/riscv_virt.hpp"
 
@@ -16,6 +17,10 @@ struct CliOptions {
   std::string trace;
   std::string engine = "interp";
   std::string rtc;  // -rtc as given (parsed into virt.rtc_*)
+  bool lockstep = false;
+  // Options that make two runs differ (host files written, host entropy):
+  // --lockstep refuses them.
+  std::vector<std::string> not_repeatable;
   std::string dump_dtb;  // write the device tree here and exit (QEMU's -M virt,dumpdtb=FILE)
   bool stats = false;
   bool help = false;
