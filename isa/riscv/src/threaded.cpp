@@ -8,8 +8,7 @@
 
 #include "orrery/riscv/hart.hpp"
 
-// No hot ops yet: every op goes through the generic label.
-#define ORRERY_THREADED_HOT_OPS(X)
+#include "insns/rv64i_sem.hpp"
 #include "orrery/core/threaded/dispatch_loop.hpp"
 
 namespace orrery::riscv {
@@ -58,6 +57,92 @@ struct RiscvIsa {
     h.pc_ = h.npc_;
   }
 
+  // ---- hot ops: the loop inlines these instructions' semantics ----
+  // The functions are the instruction tables' own (insns/rv64i_sem.hpp);
+  // only the bookkeeping around them differs by kind, and each kind does
+  // exactly what exec() (the interpreter) does for such an instruction.
+  enum class Kind : std::uint8_t {
+    Nop,      // a Pure instruction writing x0: only retires
+    Pure,     // cannot trap, reads nothing but registers (and pc)
+    Memory,   // may trap (loads and stores)
+    Control,  // branches and jal: set the next pc, end the block
+  };
+  struct HotOp {
+    ExecFn fn;
+    Kind kind;
+  };
+  template <class T, class E>
+  static constexpr ExecFn load = insn::load_into_x<T, E>;
+  static constexpr HotOp kHot[] = {
+      {nullptr, Kind::Nop},
+      {sem::i_lui, Kind::Pure},     {sem::i_auipc, Kind::Pure},   {sem::i_addi, Kind::Pure},
+      {sem::i_slti, Kind::Pure},    {sem::i_sltiu, Kind::Pure},   {sem::i_xori, Kind::Pure},
+      {sem::i_ori, Kind::Pure},     {sem::i_andi, Kind::Pure},    {sem::i_slli, Kind::Pure},
+      {sem::i_srli, Kind::Pure},    {sem::i_srai, Kind::Pure},    {sem::i_add, Kind::Pure},
+      {sem::i_sub, Kind::Pure},     {sem::i_sll, Kind::Pure},     {sem::i_slt, Kind::Pure},
+      {sem::i_sltu, Kind::Pure},    {sem::i_xor, Kind::Pure},     {sem::i_srl, Kind::Pure},
+      {sem::i_sra, Kind::Pure},     {sem::i_or, Kind::Pure},      {sem::i_and, Kind::Pure},
+      {sem::i_addiw, Kind::Pure},   {sem::i_slliw, Kind::Pure},   {sem::i_srliw, Kind::Pure},
+      {sem::i_sraiw, Kind::Pure},   {sem::i_addw, Kind::Pure},    {sem::i_subw, Kind::Pure},
+      {sem::i_sllw, Kind::Pure},    {sem::i_srlw, Kind::Pure},    {sem::i_sraw, Kind::Pure},
+      {load<std::uint8_t, std::int8_t>, Kind::Memory},   {load<std::uint16_t, std::int16_t>, Kind::Memory},
+      {load<std::uint32_t, std::int32_t>, Kind::Memory}, {load<std::uint64_t, std::uint64_t>, Kind::Memory},
+      {load<std::uint8_t, std::uint8_t>, Kind::Memory},  {load<std::uint16_t, std::uint16_t>, Kind::Memory},
+      {load<std::uint32_t, std::uint32_t>, Kind::Memory},
+      {sem::i_sb, Kind::Memory},    {sem::i_sh, Kind::Memory},    {sem::i_sw, Kind::Memory},
+      {sem::i_sd, Kind::Memory},
+      {sem::i_beq, Kind::Control},  {sem::i_bne, Kind::Control},  {sem::i_blt, Kind::Control},
+      {sem::i_bge, Kind::Control},  {sem::i_bltu, Kind::Control}, {sem::i_bgeu, Kind::Control},
+      {sem::i_jal, Kind::Control},
+  };
+  static constexpr unsigned kHotOps = sizeof(kHot) / sizeof(kHot[0]);
+
+  template <unsigned I>
+  static constexpr bool hot_may_leave() {
+    return kHot[I].kind == Kind::Memory;
+  }
+  template <unsigned I>
+  static void hot(RiscvHart& h, const RiscvOp& op) {
+    constexpr HotOp k = kHot[I];
+    const Decoded& d = op.d;
+    if constexpr (k.kind == Kind::Nop) {
+      // nothing but retiring
+    } else if constexpr (k.kind == Kind::Pure) {
+      k.fn(h, d);
+      h.x_[0] = 0;
+    } else if constexpr (k.kind == Kind::Memory) {
+      h.trapped_ = false;
+      h.executing_raw_ = d.raw;
+      k.fn(h, d);
+      h.x_[0] = 0;
+      if (h.trapped_) [[unlikely]] {
+        ++h.cycles_;
+        return;
+      }
+    } else {
+      h.npc_ = h.pc_ + d.len;
+      k.fn(h, d);
+      h.x_[0] = 0;
+      ++h.cycles_;
+      ++h.instret_;
+      h.pc_ = h.npc_;
+      return;
+    }
+    ++h.cycles_;
+    ++h.instret_;
+    h.pc_ += d.len;
+  }
+
+  // The label for a decoded instruction: its hot op's, or the generic one.
+  static const void* label_for(const Decoded& d, const void* const* labels) {
+    for (unsigned i = 1; i < kHotOps; ++i) {
+      if (kHot[i].fn != d.exec) continue;
+      if (kHot[i].kind == Kind::Pure && d.rd == 0) return labels[threaded::kHotBase];  // Nop
+      return labels[threaded::kHotBase + i];
+    }
+    return labels[0];
+  }
+
   // Control transfers and SYSTEM/MISC-MEM instructions end a block: the
   // next pc is looked up again (after any CSR write has changed interrupt
   // enables, translation or privilege). Everything else falls through.
@@ -87,8 +172,8 @@ struct RiscvIsa {
       std::uint32_t raw;
       std::memcpy(&raw, page + off, 4);
       if ((raw & 3) != 3) raw &= 0xffff;
-      out[n].label = labels[0];
       out[n].d = h.decode_cache_.lookup(raw);
+      out[n].label = label_for(out[n].d, labels);
       ++n;
       off += out[n - 1].d.len;
       if (ends_block(raw)) break;

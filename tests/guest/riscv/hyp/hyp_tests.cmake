@@ -62,5 +62,6 @@ foreach(t IN LISTS ORRERY_GUEST_HYP_TESTS)
         set_tests_properties(guest.riscv.${t} PROPERTIES
             LABELS "guest;hyp"
             TIMEOUT 60)
+        orrery_engine_variants(guest.riscv.${t} ${elf} "${expected}" 60 "${machine}" "${ORRERY_GUEST_HYP_EMULATOR_ARGS}")
     endif()
 endforeach()

@@ -22,12 +22,12 @@
 //       std::uint32_t& bytes, const void* const* labels);  // decode up to
 //       kMaxBlockOps ops starting at host, within its page, setting bytes
 //       to the code bytes used; labels[0] is the generic label,
-//       labels[2 + i] the i-th hot op; 0 = not buildable (step instead)
-//
-// and, before including this header, the X-macro
-// ORRERY_THREADED_HOT_OPS(X) listing X(name, may_leave) for ops whose
-// semantics the loop inlines: `Isa::name(h, op)` executes and retires one;
-// may_leave says it can trap or change state the block depends on.
+//       labels[kHotBase + i] hot op i's; 0 = not buildable (step instead)
+//   static constexpr unsigned kHotOps;  // at most kMaxHotOps
+//   template <unsigned I> void hot(Hart&, const Op&);  // hot op I: inlined
+//       semantics; executes and retires (or traps) one instruction
+//   template <unsigned I> static constexpr bool hot_may_leave();  // may it
+//       trap or change state the block depends on?
 //
 // The hart must call request_block_exit() whenever that state changes
 // mid-block (a trap, an interrupt line, a TLB entry, written code).
@@ -35,18 +35,29 @@
 
 #include "orrery/core/threaded/block_cache.hpp"
 
-#ifndef ORRERY_THREADED_HOT_OPS
-#error "define ORRERY_THREADED_HOT_OPS(X) before including dispatch_loop.hpp"
-#endif
-
 namespace orrery::threaded {
+
+// Index of hot op 0 in the label table; 0 is the generic label, 1 the
+// end-of-block record's.
+inline constexpr unsigned kHotBase = 2;
+inline constexpr unsigned kMaxHotOps = 64;
+
+// Computed-goto labels cannot come from templates, so the loop has
+// kMaxHotOps literal hot-op labels, slot a*8+b named L_hot_a_b; an ISA
+// uses the first Isa::kHotOps of them.
+#define ORRERY_THREADED_SLOTS8(M, a) M(a, 0) M(a, 1) M(a, 2) M(a, 3) M(a, 4) M(a, 5) M(a, 6) M(a, 7)
+#define ORRERY_THREADED_SLOTS(M)                                                                                   \
+  ORRERY_THREADED_SLOTS8(M, 0) ORRERY_THREADED_SLOTS8(M, 1) ORRERY_THREADED_SLOTS8(M, 2)                         \
+  ORRERY_THREADED_SLOTS8(M, 3) ORRERY_THREADED_SLOTS8(M, 4) ORRERY_THREADED_SLOTS8(M, 5)                         \
+  ORRERY_THREADED_SLOTS8(M, 6) ORRERY_THREADED_SLOTS8(M, 7)
 
 template <class Isa>
 std::uint64_t run_blocks(typename Isa::Hart& h, BlockCache<typename Isa::Op>& cache, std::uint64_t budget) {
   using Op = typename Isa::Op;
   using BlockT = Block<Op>;
-#define ORRERY_THREADED_LABEL(name, may_leave) &&L_##name,
-  static const void* const labels[] = {&&L_generic, &&L_end, ORRERY_THREADED_HOT_OPS(ORRERY_THREADED_LABEL)};
+  static_assert(Isa::kHotOps <= kMaxHotOps);
+#define ORRERY_THREADED_LABEL(a, b) &&L_hot_##a##_##b,
+  static const void* const labels[] = {&&L_generic, &&L_end, ORRERY_THREADED_SLOTS(ORRERY_THREADED_LABEL)};
 #undef ORRERY_THREADED_LABEL
 
   std::uint64_t executed = 0;
@@ -116,15 +127,20 @@ L_generic:
   ++op;
   goto* op->label;
 
-#define ORRERY_THREADED_BODY(name, may_leave)          \
-  L_##name : Isa::name(h, *op);                        \
-  if constexpr (may_leave) {                           \
-    if (h.block_exit_requested()) [[unlikely]]         \
-      goto leave;                                      \
-  }                                                    \
-  ++op;                                                \
-  goto* op->label;
-  ORRERY_THREADED_HOT_OPS(ORRERY_THREADED_BODY)
+#define ORRERY_THREADED_BODY(a, b)                                 \
+  L_hot_##a##_##b : if constexpr ((a) * 8 + (b) < Isa::kHotOps) {  \
+    Isa::template hot<(a) * 8 + (b)>(h, *op);                      \
+    if constexpr (Isa::template hot_may_leave<(a) * 8 + (b)>()) {  \
+      if (h.block_exit_requested()) [[unlikely]]                   \
+        goto leave;                                                \
+    }                                                              \
+    ++op;                                                          \
+    goto* op->label;                                               \
+  }                                                                \
+  else {                                                           \
+    __builtin_unreachable();                                       \
+  }
+  ORRERY_THREADED_SLOTS(ORRERY_THREADED_BODY)
 #undef ORRERY_THREADED_BODY
 
 L_end:
