@@ -9,6 +9,7 @@
 #include "orrery/riscv/hart.hpp"
 
 #include "insns/rv64i_sem.hpp"
+#include "insns/rv64m_sem.hpp"
 #include "orrery/core/threaded/dispatch_loop.hpp"
 
 namespace orrery::riscv {
@@ -33,6 +34,7 @@ struct RiscvIsa {
   }
   // Blocks are pure functions of their bytes; the regime (privilege, V)
   // only separates the fetch TLBs that validate each entry.
+  static std::uint64_t pc(const RiscvHart& h) { return h.pc_; }
   static std::uint32_t regime(const RiscvHart& h) {
     return static_cast<std::uint32_t>(h.priv_) | (h.virt_ ? 4u : 0u);
   }
@@ -85,6 +87,11 @@ struct RiscvIsa {
       {sem::i_addiw, Kind::Pure},   {sem::i_slliw, Kind::Pure},   {sem::i_srliw, Kind::Pure},
       {sem::i_sraiw, Kind::Pure},   {sem::i_addw, Kind::Pure},    {sem::i_subw, Kind::Pure},
       {sem::i_sllw, Kind::Pure},    {sem::i_srlw, Kind::Pure},    {sem::i_sraw, Kind::Pure},
+      {sem::i_mul, Kind::Pure},     {sem::i_mulh, Kind::Pure},    {sem::i_mulhsu, Kind::Pure},
+      {sem::i_mulhu, Kind::Pure},   {sem::i_div, Kind::Pure},     {sem::i_divu, Kind::Pure},
+      {sem::i_rem, Kind::Pure},     {sem::i_remu, Kind::Pure},    {sem::i_mulw, Kind::Pure},
+      {sem::i_divw, Kind::Pure},    {sem::i_divuw, Kind::Pure},   {sem::i_remw, Kind::Pure},
+      {sem::i_remuw, Kind::Pure},
       {load<std::uint8_t, std::int8_t>, Kind::Memory},   {load<std::uint16_t, std::int16_t>, Kind::Memory},
       {load<std::uint32_t, std::int32_t>, Kind::Memory}, {load<std::uint64_t, std::uint64_t>, Kind::Memory},
       {load<std::uint8_t, std::uint8_t>, Kind::Memory},  {load<std::uint16_t, std::uint16_t>, Kind::Memory},
@@ -108,8 +115,7 @@ struct RiscvIsa {
     if constexpr (k.kind == Kind::Nop) {
       // nothing but retiring
     } else if constexpr (k.kind == Kind::Pure) {
-      k.fn(h, d);
-      h.x_[0] = 0;
+      k.fn(h, d);  // rd != 0 (label_for), so x0 stays zero
     } else if constexpr (k.kind == Kind::Memory) {
       h.trapped_ = false;
       h.executing_raw_ = d.raw;

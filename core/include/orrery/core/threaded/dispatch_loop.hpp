@@ -14,6 +14,7 @@
 //   const std::uint8_t* fetch_host(Hart&);  // host address of the next
 //       instruction when the fetch fast path would hit; nullptr: step it
 //   std::uint32_t regime(const Hart&);  // mode bits blocks are keyed by
+//   std::uint64_t pc(const Hart&);      // the next instruction's address
 //   std::uint64_t step(Hart&);    // one instruction, interpreted, without
 //       the interrupt check (already done); returns 1
 //   void exec(Hart&, const Op&);  // execute one op exactly as the
@@ -66,6 +67,9 @@ std::uint64_t run_blocks(typename Isa::Hart& h, BlockCache<typename Isa::Op>& ca
   BlockT* prev = nullptr;  // the block that just ended at its last op (chaining)
   CacheStats& stats = cache.stats();
   cache.running = &h;
+  // The virtual page the running block was entered in, and its host page.
+  std::uint64_t entry_vpage = 0;
+  const std::uint8_t* entry_page_host = nullptr;
 
 outer:
   if (executed >= budget || h.yield_requested()) {
@@ -82,6 +86,8 @@ outer:
     const std::uint8_t* host = Isa::fetch_host(h);
     if (!host) [[unlikely]]
       goto step;
+    entry_vpage = Isa::pc(h) >> kPageBits;
+    entry_page_host = host - (Isa::pc(h) & (kPageSize - 1));
     const std::uint32_t regime = Isa::regime(h);
     if (prev && prev->next_host == host && prev->next->regime == regime && !prev->next->dead) {
       b = prev->next;
@@ -107,6 +113,7 @@ outer:
     }
     prev = nullptr;
   }
+enter:
   // The slice's last few instructions are stepped, so budgets (slices,
   // event deadlines, --max-insns) are met exactly.
   if (b->n > budget - executed) goto step;
@@ -144,6 +151,21 @@ L_generic:
 #undef ORRERY_THREADED_BODY
 
 L_end:
+  // The block ran to its end and nothing asked to leave it, so privilege
+  // and the fetch translation of its page are as they were at entry: a
+  // successor in the same virtual page needs no TLB lookup, and the last
+  // one taken from here is tried first (chaining).
+  if (executed < budget && !h.yield_requested() && !Isa::interrupt_attention(h)) {
+    const std::uint64_t pc = Isa::pc(h);
+    if ((pc >> kPageBits) == entry_vpage) {
+      const std::uint8_t* host = entry_page_host + (pc & (kPageSize - 1));
+      if (b->next_host == host && !b->next->dead) {
+        b = b->next;
+        ++stats.chained;
+        goto enter;
+      }
+    }
+  }
   prev = b;
   goto outer;
 
