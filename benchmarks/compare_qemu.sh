@@ -1,6 +1,7 @@
 #!/bin/sh
-# Run a guest program on Orrery and on qemu-system-riscv64 (TCG), alternating,
-# N times each, and print a markdown table of median wall times and MIPS.
+# Run a guest program on Orrery's two engines (interp, threaded) and on
+# qemu-system-riscv64 (TCG), alternating, N times each, and print a markdown
+# table of median wall times and MIPS.
 # Instruction counts come from Orrery's --stats, so MIPS is honest for both.
 # Usage: benchmarks/compare_qemu.sh [ELF] [RUNS]
 set -eu
@@ -16,16 +17,19 @@ now() { date +%s.%N; }
 insns=$("$orrery" -bios none -kernel "$elf" --stats 2>&1 >/dev/null | sed -n 's/^orrery: instructions retired: //p')
 i=0
 while [ "$i" -lt "$runs" ]; do
-  t0=$(now); "$orrery" -M virt -m 128M -bios none -nographic -kernel "$elf" >/dev/null; t1=$(now)
-  awk -v a="$t0" -v b="$t1" "BEGIN { print b - a }" >>"$tmp/orrery"
+  for engine in interp threaded; do
+    t0=$(now); "$orrery" --engine "$engine" -M virt -m 128M -bios none -nographic -kernel "$elf" >/dev/null; t1=$(now)
+    awk -v a="$t0" -v b="$t1" "BEGIN { print b - a }" >>"$tmp/$engine"
+  done
   t0=$(now); qemu-system-riscv64 -M virt -m 128M -bios none -nographic -kernel "$elf" >/dev/null; t1=$(now)
   awk -v a="$t0" -v b="$t1" "BEGIN { print b - a }" >>"$tmp/qemu"
   i=$((i + 1))
 done
 median() { sort -n "$1" | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-mo=$(median "$tmp/orrery")
+mi=$(median "$tmp/interp")
+mt=$(median "$tmp/threaded")
 mq=$(median "$tmp/qemu")
-echo "| workload | instructions | Orrery interp (s) | QEMU TCG (s) | Orrery MIPS | QEMU MIPS | Orrery / QEMU speed |"
-echo "|---|---|---|---|---|---|---|"
-awk -v n="$insns" -v o="$mo" -v q="$mq" -v w="$(basename "$elf" .elf)" \
-  'BEGIN { printf "| %s | %d | %.2f | %.2f | %.0f | %.0f | %.2f |\n", w, n, o, q, n/o/1e6, n/q/1e6, q/o }'
+echo "| workload | instructions | interp (s) | threaded (s) | QEMU TCG (s) | interp MIPS | threaded MIPS | QEMU MIPS | threaded / interp | threaded / QEMU |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
+awk -v n="$insns" -v i="$mi" -v t="$mt" -v q="$mq" -v w="$(basename "$elf" .elf)" \
+  'BEGIN { printf "| %s | %d | %.2f | %.2f | %.2f | %.0f | %.0f | %.0f | %.2f | %.2f |\n", w, n, i, t, q, n/i/1e6, n/t/1e6, n/q/1e6, i/t, q/t }'

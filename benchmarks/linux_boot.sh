@@ -1,7 +1,8 @@
 #!/bin/sh
-# Linux boot-to-init and boot-to-poweroff wall time, Orrery vs
-# qemu-system-riscv64 (TCG), alternating runs on the same firmware (Debian's
-# OpenSBI fw_dynamic), kernel and initramfs. Prints a markdown table of medians.
+# Linux boot-to-init and boot-to-poweroff wall time, Orrery's engines
+# (interp, threaded) vs qemu-system-riscv64 (TCG), alternating runs on the
+# same firmware (Debian's OpenSBI fw_dynamic), kernel and initramfs. Prints
+# a markdown table of medians, one row per emulator.
 # Usage: benchmarks/linux_boot.sh [RUNS] [SMP]
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -37,15 +38,20 @@ args="-M virt -m 256M -smp $smp -bios $fw -kernel $kernel -initrd $initrd -appen
 i=0
 while [ "$i" -lt "$runs" ]; do
   # shellcheck disable=SC2086
-  run orrery "$orrery" $args
+  run interp "$orrery" --engine interp $args
+  # shellcheck disable=SC2086
+  run threaded "$orrery" --engine threaded $args
   # shellcheck disable=SC2086
   run qemu qemu-system-riscv64 $args
   i=$((i + 1))
 done
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-oi=$(cut -d' ' -f1 "$tmp/orrery" | median); oe=$(cut -d' ' -f2 "$tmp/orrery" | median)
-qi=$(cut -d' ' -f1 "$tmp/qemu" | median); qe=$(cut -d' ' -f2 "$tmp/qemu" | median)
-echo "| -smp | runs | Orrery to init (s) | QEMU to init (s) | Orrery to power-off (s) | QEMU to power-off (s) | Orrery / QEMU time (init) |"
-echo "|---|---|---|---|---|---|---|"
-awk -v n="$smp" -v r="$runs" -v oi="$oi" -v qi="$qi" -v oe="$oe" -v qe="$qe" \
-  'BEGIN { printf "| %d | %d | %.2f | %.2f | %.2f | %.2f | %.2f |\n", n, r, oi, qi, oe, qe, oi/qi }'
+qi=$(cut -d' ' -f1 "$tmp/qemu" | median)
+echo "| emulator | -smp | runs | to init (s) | to power-off (s) | speed vs QEMU (init) |"
+echo "|---|---|---|---|---|---|"
+for name in interp threaded qemu; do
+  mi=$(cut -d' ' -f1 "$tmp/$name" | median); me=$(cut -d' ' -f2 "$tmp/$name" | median)
+  label="Orrery $name"; [ "$name" = qemu ] && label="QEMU TCG"
+  awk -v l="$label" -v n="$smp" -v r="$runs" -v mi="$mi" -v me="$me" -v qi="$qi" \
+    'BEGIN { printf "| %s | %d | %d | %.2f | %.2f | %.2f |\n", l, n, r, mi, me, qi/mi }'
+done

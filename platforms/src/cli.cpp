@@ -53,7 +53,7 @@ po::options_description describe_base(CliOptions& o, std::string& memory, std::s
        "the RTC's start (utc = the host's time; or YYYY-MM-DD[THH:MM:SS]) and whether it then runs with the "
        "host's clock or with guest time (vm: runs are repeatable)")
       ("engine", po::value(&o.engine)->value_name("NAME"),
-       "execution engine: interp (the reference interpreter, default) or threaded (pre-decoded blocks)")
+       "execution engine: threaded (pre-decoded blocks, default) or interp (the reference interpreter)")
       ("lockstep", po::bool_switch(&o.lockstep),
        "run the threaded engine and the interpreter side by side on two copies of the machine, compare "
        "them after every slice and stop at the first divergence (exit status 125)")

@@ -6,12 +6,14 @@
 # (tools/build-initramfs --kvm-selftests). Every selftest must report PASS:
 # a SKIP would mean an emulated feature is missing.
 #
-# Usage: kvm_test.sh ORRERY [all|quick]   (exit 77 = skipped: images missing)
+# Usage: kvm_test.sh ORRERY [all|quick [ENGINE]]   (exit 77 = skipped: images missing)
 #   all    every selftest, -m 1536M (dirty_log_test maps a fixed 1 GiB region)
 #   quick  all but dirty_log_test, -m 512M (the sanitizer build, ~4x slower)
 set -u
 orrery=$1
 scope=${2:-all}
+engine_args=
+if [ $# -ge 3 ]; then engine_args="--engine $3"; fi  # ENGINE: default orrery's
 cache=${ORRERY_CACHE:-$HOME/.cache/orrery}
 kernel=$cache/linux/Image
 initrd=$cache/initramfs/initramfs-kvm.cpio.gz
@@ -28,7 +30,8 @@ esac
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
-timeout 1500 "$orrery" -M virt -m "$memory" -smp 2 -cpu rv64,h=on -kernel "$kernel" -initrd "$initrd" \
+# shellcheck disable=SC2086 # engine_args is empty or two words
+timeout 1500 "$orrery" $engine_args -M virt -m "$memory" -smp 2 -cpu rv64,h=on -kernel "$kernel" -initrd "$initrd" \
   -nographic --stats -append "console=ttyS0 orrery.kvm_selftests=$(echo $tests | tr ' ' ,)" \
   </dev/null >"$out" 2>&1
 status=$?

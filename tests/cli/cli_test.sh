@@ -101,6 +101,27 @@ fi
 # the reset ROM at 0x1000 (auipc, addi, csrr, ld, ld, jr: a0 = hart ID,
 # a1 = device tree, a2 = fw_dynamic_info, jump to the entry), so 2011.
 expect stats 0 "instructions retired: 2011$" -- -M virt -m 128M -bios none -nographic -kernel "$count_elf" --stats
+expect stats-interp 0 "instructions retired: 2011$" -- --engine interp -bios none -kernel "$count_elf" --stats
+expect stats-threaded 0 "engine threaded: [1-9][0-9]* blocks" -- --engine threaded -bios none -kernel "$count_elf" --stats
+expect max-insns-threaded 124 "stopped after 1500 instructions" -- --engine threaded -bios none -kernel "$count_elf" \
+  --max-insns 1500
+
+# --lockstep: both engines side by side; refuses what cannot be repeated.
+expect lockstep 0 "identical over [0-9]* slices, 2011 instructions" -- --lockstep -bios none -kernel "$count_elf"
+expect lockstep-max-insns 124 "stopped after 1000 instructions" -- --lockstep -bios none -kernel "$count_elf" \
+  --max-insns 1000
+expect lockstep-trace 1 "cannot be combined" -- --lockstep --trace "$tmp/t.log" -bios none -kernel "$count_elf"
+expect lockstep-rng 1 "repeatable run" -- --lockstep -bios none -kernel "$count_elf" -device virtio-rng-device
+dd if=/dev/zero of="$tmp/disk.img" bs=512 count=8 2>/dev/null
+expect lockstep-writable-drive 1 "readonly=on" -- --lockstep -bios none -kernel "$count_elf" \
+  -drive file="$tmp/disk.img",format=raw,if=virtio
+expect lockstep-readonly-drive 0 "identical" -- --lockstep -bios none -kernel "$count_elf" \
+  -drive file="$tmp/disk.img",format=raw,if=virtio,readonly=on
+
+# -rtc, as QEMU spells it
+expect rtc-vm 0 "instructions retired: 2011$" -- -rtc base=2020-02-29T12:00:00,clock=vm -bios none -kernel "$count_elf" --stats
+expect rtc-bad-date 2 "base must be utc or a date" -- -rtc base=2020-13-01 -bios none -kernel "$count_elf"
+expect rtc-bad-option 2 "unknown option" -- -rtc driftfix=slew -bios none -kernel "$count_elf"
 "$orrery" -bios none -kernel "$count_elf" --trace "$tmp/trace.log" >/dev/null 2>&1
 lines=$(wc -l <"$tmp/trace.log")
 if [ "$lines" -eq 2011 ] && head -1 "$tmp/trace.log" | grep -q '^core   0: 3 0x0000000000001000 (0x00000297) x5  0x0000000000001000 ; auipc   t0, 0x0$' &&

@@ -15,7 +15,7 @@ struct CliOptions {
   RiscvVirtConfig virt;
   std::uint64_t max_insns = 0;
   std::string trace;
-  std::string engine = "interp";
+  std::string engine = "threaded";  // lockstep-proven identical to "interp"
   std::string rtc;  // -rtc as given (parsed into virt.rtc_*)
   bool lockstep = false;
   // Options that make two runs differ (host files written, host entropy):
