@@ -119,7 +119,7 @@ class Bus {
   }
   struct CodeStats {
     std::uint64_t marked = 0;       // pages marked over the run
-    std::uint64_t invalidated = 0;  // marked pages whose code was written
+    std::uint64_t invalidated = 0;  // marks cleared: a write left no code on the page
   };
   const CodeStats& code_stats() const { return code_stats_; }
 
@@ -134,6 +134,7 @@ class Bus {
   void invalidate_code(BusRegion& r, std::uint64_t off, std::uint64_t len);
   BusRegion* region_of_host(const std::uint8_t* p);
   std::vector<BusRegion> regions_;
+  mutable std::size_t last_found_ = 0;  // find()'s last hit (one host thread uses a bus)
   CodeWriteObserver* code_observer_ = nullptr;
   std::vector<std::function<void(const std::uint8_t*)>> watchers_;
   std::uint64_t marked_pages_ = 0;  // pages marked now

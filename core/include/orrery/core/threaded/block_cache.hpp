@@ -14,6 +14,7 @@
 //   running hart is told to leave it after the current instruction;
 // - a full arena is flushed only from the engine's outer loop, between
 //   blocks.
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -122,7 +123,7 @@ class BlockCache final : public CacheBase {
   BlockT* insert(const std::uint8_t* host, std::uint32_t regime, std::uint32_t code_bytes, const Op* ops,
                  std::uint32_t count) {
     const std::size_t bytes = sizeof(BlockT) + sizeof(Op) * count;
-    if (used_ + bytes > capacity_) flush();
+    if (needs_chunk(bytes) && allocated_ + chunk_size(bytes) > capacity_) flush();
     BlockT* b = new (allocate(bytes)) BlockT{};
     b->host = host;
     b->regime = regime;
@@ -180,6 +181,7 @@ class BlockCache final : public CacheBase {
     chunks_.clear();
     chunk_left_ = 0;
     used_ = 0;
+    allocated_ = 0;
     volatile_.clear();  // a page gets another chance once everything is rebuilt
     ++stats_.flushes;
     // The pages stay marked in the bus until written; that only costs a
@@ -220,14 +222,24 @@ class BlockCache final : public CacheBase {
   }
 
   static constexpr std::size_t kChunkBytes = std::size_t{1} << 20;
+  static std::size_t aligned(std::size_t bytes) {
+    return (bytes + alignof(std::max_align_t) - 1) & ~(alignof(std::max_align_t) - 1);
+  }
+  bool needs_chunk(std::size_t bytes) const { return aligned(bytes) > chunk_left_; }
+  // Chunks are 1 MiB, or the capacity if that is smaller, or one block if
+  // that is larger; capacity bounds the memory chunks take.
+  std::size_t chunk_size(std::size_t bytes) const {
+    return std::max(aligned(bytes), std::min(kChunkBytes, capacity_));
+  }
   void* allocate(std::size_t bytes) {
-    bytes = (bytes + alignof(std::max_align_t) - 1) & ~(alignof(std::max_align_t) - 1);
-    if (bytes > chunk_left_) {
-      const std::size_t size = std::max(bytes, kChunkBytes);
-      chunks_.push_back(std::make_unique<std::byte[]>(size));
+    if (needs_chunk(bytes)) {
+      const std::size_t size = chunk_size(bytes);
+      chunks_.push_back(std::make_unique_for_overwrite<std::byte[]>(size));  // no zero-fill
       chunk_next_ = chunks_.back().get();
       chunk_left_ = size;
+      allocated_ += size;
     }
+    bytes = aligned(bytes);
     void* p = chunk_next_;
     chunk_next_ += bytes;
     chunk_left_ -= bytes;
@@ -237,7 +249,8 @@ class BlockCache final : public CacheBase {
 
   Bus& bus_;
   std::size_t capacity_;
-  std::size_t used_ = 0;
+  std::size_t used_ = 0;       // bytes of blocks
+  std::size_t allocated_ = 0;  // bytes of chunks (<= capacity_ unless one block is larger)
   std::vector<std::unique_ptr<std::byte[]>> chunks_;
   std::byte* chunk_next_ = nullptr;
   std::size_t chunk_left_ = 0;
@@ -253,7 +266,7 @@ void print_cache_stats(std::ostream& out, const CacheStats& s, std::size_t used,
 
 template <class Op>
 void BlockCache<Op>::print_stats(std::ostream& out) const {
-  print_cache_stats(out, stats_, used_, capacity_);
+  print_cache_stats(out, stats_, allocated_, capacity_);
 }
 
 }  // namespace orrery::threaded

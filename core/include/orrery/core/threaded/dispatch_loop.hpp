@@ -176,3 +176,6 @@ leave:
 }
 
 }  // namespace orrery::threaded
+
+#undef ORRERY_THREADED_SLOTS
+#undef ORRERY_THREADED_SLOTS8
