@@ -56,11 +56,16 @@ void Bus::add_mmio(std::string name, Addr base, std::uint64_t size, Device& devi
 }
 
 const BusRegion* Bus::find(Addr pa) const {
+  // Accesses cluster in one region (RAM, or one device): try the last hit
+  // before the binary search.
+  if (last_found_ < regions_.size() && regions_[last_found_].contains(pa, 1)) return &regions_[last_found_];
   auto it = std::upper_bound(regions_.begin(), regions_.end(), pa,
                              [](Addr a, const BusRegion& r) { return a < r.base; });
   if (it == regions_.begin()) return nullptr;
   --it;
-  return it->contains(pa, 1) ? &*it : nullptr;
+  if (!it->contains(pa, 1)) return nullptr;
+  last_found_ = static_cast<std::size_t>(it - regions_.begin());
+  return &*it;
 }
 
 std::uint8_t* Bus::host_ptr(Addr pa, std::uint64_t len, bool for_write) const {

@@ -325,7 +325,9 @@ std::vector<std::uint8_t> read_file(const std::string& path, const char* flag) {
   struct stat st {};
   if (!in || ::stat(path.c_str(), &st) != 0) throw Error(fmt::format("{} {}: cannot open", flag, path));
   if (S_ISDIR(st.st_mode)) throw Error(fmt::format("{} {}: is a directory", flag, path));
-  std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<std::uint8_t> bytes;
+  char chunk[1 << 16];  // block reads (see core/src/loader.cpp)
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) bytes.insert(bytes.end(), chunk, chunk + in.gcount());
   if (in.bad()) throw Error(fmt::format("{} {}: read error", flag, path));
   return bytes;
 }

@@ -31,7 +31,7 @@ void write_cfg(RiscvHart& h, u64 v) {
     if ((b & 3) == 2) b &= ~2;                                       // W without R is reserved
     h.pmpcfg_[kFirst + i] = b;
   }
-  h.flush_tlbs();
+  h.pmp_changed();
 }
 
 u64 read_addr(const RiscvHart& h, unsigned i) { return h.pmpaddr_[i]; }
@@ -41,7 +41,7 @@ void write_addr(RiscvHart& h, unsigned i, u64 v) {
   if (locked(h, i)) return;
   if (i + 1 < kEntries && locked(h, i + 1) && (h.pmpcfg_[i + 1] & kModeMask) == kModeTor) return;
   h.pmpaddr_[i] = v & ((1ull << 54) - 1);
-  h.flush_tlbs();
+  h.pmp_changed();
 }
 
 template <unsigned kIndex>

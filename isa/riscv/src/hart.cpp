@@ -15,6 +15,8 @@ RiscvHart::RiscvHart(unsigned id, Machine& machine, HartConfig config)
   build_isa_name();
   // Writes to pages that come to hold decoded code leave the fast path in
   // every TLB of this hart, entries filled before included (Bus::mark_code).
+  static_assert(mmu::SoftTlb<>::kPageSize == (std::uint64_t{1} << Bus::kCodePageBits),
+                "watch_writes matches whole TLB pages against the bus's code pages");
   bus_.add_write_watcher([this](const std::uint8_t* host_page) {
     for (auto& tlb : tlbs_) tlb.watch_writes(host_page);
   });
@@ -66,6 +68,7 @@ void RiscvHart::reset(Addr pc) {
   mideleg_ = config_.has_h ? (kVsIrqs | irq_bit(kIrqSGEI)) : 0;
   for (auto& c : pmpcfg_) c = 0;
   for (auto& a : pmpaddr_) a = 0;
+  pmp_changed();
   fflags_ = frm_ = 0;
   counters_ = {};
   instret_ = cycles_ = 0;

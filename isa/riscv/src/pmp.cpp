@@ -38,18 +38,28 @@ void entry_range(const std::uint8_t* cfg, const std::uint64_t* addr, unsigned i,
 
 }  // namespace
 
-bool RiscvHart::pmp_allows(Addr pa, unsigned size, Access access, Priv priv) const {
-  const Addr end = pa + size;  // exclusive
+void RiscvHart::pmp_changed() {
+  pmp_range_count_ = 0;
   for (unsigned i = 0; i < kPmpEntries; ++i) {
     Addr lo, hi;
     entry_range(pmpcfg_, pmpaddr_, i, lo, hi);
-    if (hi <= lo || end <= lo || pa >= hi) continue;
+    if (hi <= lo) continue;  // off, or an empty TOR range: matches nothing
+    pmp_ranges_[pmp_range_count_++] = PmpRange{lo, hi, pmpcfg_[i]};
+  }
+  flush_tlbs();
+}
+
+bool RiscvHart::pmp_allows(Addr pa, unsigned size, Access access, Priv priv) const {
+  const Addr end = pa + size;  // exclusive
+  for (unsigned i = 0; i < pmp_range_count_; ++i) {
+    const PmpRange& r = pmp_ranges_[i];
+    if (end <= r.lo || pa >= r.hi) continue;
     // The lowest-numbered entry matching any byte decides, and it must cover
     // every byte of the access.
-    if (pa < lo || end > hi) return false;
-    if (priv == kPrivM && !(pmpcfg_[i] & kL)) return true;
+    if (pa < r.lo || end > r.hi) return false;
+    if (priv == kPrivM && !(r.cfg & kL)) return true;
     const std::uint8_t need = access == Access::Read ? kR : access == Access::Write ? kW : kX;
-    return pmpcfg_[i] & need;
+    return r.cfg & need;
   }
   // No match: M-mode succeeds; S/U fail because PMP entries are implemented.
   return priv == kPrivM;
@@ -57,11 +67,10 @@ bool RiscvHart::pmp_allows(Addr pa, unsigned size, Access access, Priv priv) con
 
 bool RiscvHart::pmp_page_uniform(Addr page, Priv) const {
   const Addr end = page + 4096;
-  for (unsigned i = 0; i < kPmpEntries; ++i) {
-    Addr lo, hi;
-    entry_range(pmpcfg_, pmpaddr_, i, lo, hi);
-    if (hi <= lo || end <= lo || page >= hi) continue;
-    return lo <= page && end <= hi;
+  for (unsigned i = 0; i < pmp_range_count_; ++i) {
+    const PmpRange& r = pmp_ranges_[i];
+    if (end <= r.lo || page >= r.hi) continue;
+    return r.lo <= page && end <= r.hi;
   }
   return true;
 }

@@ -71,6 +71,7 @@ TEST_F(AiaCsrTest, StateenGatesSiselectAndStopeiBelowM) {
   hart_->reset(kBase);
   hart_->pmpaddr_[15] = (1ull << 54) - 1;
   hart_->pmpcfg_[15] = 0x1f;
+  hart_->pmp_changed();
   ASSERT_TRUE(write(0x30C, (1ull << 63) | (1ull << 60) | (1ull << 58)));
   ASSERT_TRUE(read(0x30C, v));
   EXPECT_EQ(v, (1ull << 63) | (1ull << 60) | (1ull << 58));

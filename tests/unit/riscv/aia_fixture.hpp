@@ -56,6 +56,7 @@ class AiaCsrTest : public ::testing::Test {
     hart_->reset(kBase);
     hart_->pmpaddr_[15] = (1ull << 54) - 1;
     hart_->pmpcfg_[15] = 0x1f;
+    hart_->pmp_changed();
     hart_->mtvec_ = kBase + 0x80000;
   }
   bool step(u32 insn) {

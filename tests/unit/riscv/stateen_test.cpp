@@ -33,6 +33,7 @@ class StateenTest : public ::testing::Test {
     // unless a test delegates it.
     hart_->pmpaddr_[15] = (1ull << 54) - 1;
     hart_->pmpcfg_[15] = 0x1f;  // NAPOT RWX
+    hart_->pmp_changed();
     hart_->mtvec_ = kBase + 0x80000;
     hart_->stvec_ = kBase + 0x90000;
   }

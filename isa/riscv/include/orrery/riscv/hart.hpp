@@ -293,6 +293,10 @@ class RiscvHart final : public Hart {
   static constexpr unsigned kPmpEntries = 16;
   std::uint8_t pmpcfg_[kPmpEntries] = {};
   std::uint64_t pmpaddr_[kPmpEntries] = {};
+  // After pmpcfg_/pmpaddr_ change (the CSR writes and reset call it; tests
+  // that set them directly must too): re-decode the entries the checks use
+  // and drop cached translations.
+  void pmp_changed();
   std::uint8_t fflags_ = 0, frm_ = 0;
   std::uint64_t instret_ = 0;  // instructions retired since reset
   std::uint64_t cycles_ = 0;   // retired + trapped, one cycle each (no timing model yet)
@@ -348,6 +352,15 @@ class RiscvHart final : public Hart {
   // whether the same answer holds for the whole 4 KiB page.
   bool pmp_allows(Addr pa, unsigned size, mmu::Access access, Priv priv) const;
   bool pmp_page_uniform(Addr page, Priv priv) const;
+  // The entries that can match, decoded, in priority order (pmp_changed):
+  // every TLB miss checks PMP several times, so the checks must not decode
+  // pmpaddr each time.
+  struct PmpRange {
+    Addr lo, hi;  // [lo, hi)
+    std::uint8_t cfg;
+  };
+  PmpRange pmp_ranges_[kPmpEntries] = {};
+  unsigned pmp_range_count_ = 0;
   std::uint64_t stimecmp_event_ = 0;
 
   Machine& machine_;
