@@ -69,64 +69,114 @@ void Machine::start_run(std::uint64_t max_instructions) {
 }
 
 bool Machine::run_slice(RunOutcome& out) {
-  const std::uint64_t max_instructions = run_max_;
-  std::uint64_t& executed = run_executed_;
-  const auto finish = [&](StopReason reason) {
-    out.reason = reason;
-    if (exit_requested_ && reason != StopReason::Deadlock) {
-      out.reason = StopReason::GuestExit;
-      out.exit_code = exit_code_;
-    }
-    out.executed = executed;
-    return false;
-  };
-  if (exit_requested_) return finish(StopReason::GuestExit);
-  if (max_instructions && executed >= max_instructions) return finish(StopReason::InstructionLimit);
+  if (!begin_slice(out)) return false;
+  while (!step_slice(~std::uint64_t{0})) {
+  }
+  return end_slice(out);
+}
+
+bool Machine::finish_run(RunOutcome& out, StopReason reason) const {
+  out.reason = reason;
+  if (exit_requested_ && reason != StopReason::Deadlock) {
+    out.reason = StopReason::GuestExit;
+    out.exit_code = exit_code_;
+  }
+  out.executed = run_executed_;
+  return false;
+}
+
+bool Machine::begin_slice(RunOutcome& out) {
+  if (exit_requested_) return finish_run(out, StopReason::GuestExit);
+  if (run_max_ && run_executed_ >= run_max_) return finish_run(out, StopReason::InstructionLimit);
   // A slice ends at the quantum or at the next event, whichever is first;
   // every hart executes the same stretch of guest time.
   std::uint64_t budget = quantum_;
-  const Tick deadline = events_.next_deadline();
-  if (deadline != EventQueue::kNever) {
-    const Tick until = deadline > slice_start_ ? deadline - slice_start_ : 0;
+  slice_deadline_ = events_.next_deadline();
+  if (slice_deadline_ != EventQueue::kNever) {
+    const Tick until = slice_deadline_ > slice_start_ ? slice_deadline_ - slice_start_ : 0;
     budget = std::clamp<std::uint64_t>(until / cycle_period_, 1, budget);
   }
-  bool limit_bound = false;
-  if (max_instructions) {
-    const std::uint64_t left = max_instructions - executed;
+  slice_limit_bound_ = false;
+  if (run_max_) {
+    const std::uint64_t left = run_max_ - run_executed_;
     const std::uint64_t share = (left + harts_.size() - 1) / harts_.size();
-    limit_bound = share <= budget;
+    slice_limit_bound_ = share <= budget;
     budget = std::min(budget, share);
   }
-  bool all_idle = true;
   slice_budget_ = budget;
   slice_cut_ = false;
-  for (auto& h : harts_) {
-    if (h->idle()) continue;
-    all_idle = false;
-    running_ = h.get();
-    running_start_cycles_ = h->cycles();
-    h->clear_yield();
-    if (!exit_requested_ && !reset_requested_) {
-      std::uint64_t ran = engine_->run(*h, slice_budget_);
-      // A hart that used its whole slice but is inside a critical section
-      // finishes it first (Hart::preemption_grace); its clock runs that
-      // far ahead of the slice. Never past --max-insns, which is exact.
-      if (ran == slice_budget_ && !slice_cut_ && !h->yield_requested() && !limit_bound) {
-        if (const std::uint64_t grace = h->preemption_grace()) ran += engine_->run(*h, grace);
+  slice_all_idle_ = true;
+  slice_hart_ = 0;
+  hart_phase_ = HartPhase::Start;
+  return true;
+}
+
+bool Machine::step_slice(std::uint64_t max_chunk) {
+  while (slice_hart_ < harts_.size()) {
+    Hart& h = *harts_[slice_hart_];
+    switch (hart_phase_) {
+      case HartPhase::Start:
+        if (h.idle()) {
+          ++slice_hart_;
+          continue;
+        }
+        slice_all_idle_ = false;
+        running_ = &h;
+        running_start_cycles_ = h.cycles();
+        h.clear_yield();
+        if (exit_requested_ || reset_requested_) {
+          running_ = nullptr;
+          slice_hart_ = harts_.size();
+          continue;
+        }
+        h.begin_slice();
+        hart_ran_ = 0;
+        hart_phase_ = HartPhase::Main;
+        continue;
+      case HartPhase::Main: {
+        const std::uint64_t n = std::min(max_chunk, slice_budget_ - hart_ran_);
+        const std::uint64_t got = n ? engine_->run(h, n) : 0;
+        hart_ran_ += got;
+        if (got == n && hart_ran_ < slice_budget_ && !h.yield_requested()) return false;
+        // A hart that used its whole slice but is inside a critical section
+        // finishes it first (Hart::preemption_grace); its clock runs that
+        // far ahead of the slice. Never past --max-insns, which is exact.
+        grace_left_ = 0;
+        if (hart_ran_ == slice_budget_ && !slice_cut_ && !h.yield_requested() && !slice_limit_bound_)
+          grace_left_ = h.preemption_grace();
+        hart_phase_ = HartPhase::Grace;
+        if (got) return false;
+        continue;
       }
-      executed += ran;
-      // A cut slice is as long as the hart that cut it ran; later harts
-      // run that much too.
-      if (slice_cut_) slice_budget_ = std::max<std::uint64_t>(ran, 1);
+      case HartPhase::Grace: {
+        if (grace_left_ && !h.yield_requested()) {
+          const std::uint64_t n = std::min(max_chunk, grace_left_);
+          const std::uint64_t got = engine_->run(h, n);
+          hart_ran_ += got;
+          grace_left_ = got == n ? grace_left_ - got : 0;
+          if (grace_left_) return false;
+        }
+        run_executed_ += hart_ran_;
+        // A cut slice is as long as the hart that cut it ran; later harts
+        // run that much too.
+        if (slice_cut_) slice_budget_ = std::max<std::uint64_t>(hart_ran_, 1);
+        running_ = nullptr;
+        hart_phase_ = HartPhase::Start;
+        ++slice_hart_;
+        if (exit_requested_ || reset_requested_) slice_hart_ = harts_.size();
+        return slice_hart_ == harts_.size();
+      }
     }
-    running_ = nullptr;
-    if (exit_requested_ || reset_requested_) break;
   }
-  if (all_idle) {
+  return true;
+}
+
+bool Machine::end_slice(RunOutcome& out) {
+  if (slice_all_idle_) {
     // Every hart waits for an interrupt: nothing happens until the next
     // event, so guest time jumps there.
-    if (deadline == EventQueue::kNever) return finish(StopReason::Deadlock);
-    slice_start_ = std::max(slice_start_, deadline);
+    if (slice_deadline_ == EventQueue::kNever) return finish_run(out, StopReason::Deadlock);
+    slice_start_ = std::max(slice_start_, slice_deadline_);
   } else {
     slice_start_ += slice_budget_ * cycle_period_;
   }

@@ -85,15 +85,49 @@ LockstepResult run_lockstep(const CliOptions& options, std::ostream& out, std::o
   StringBackend console_a, console_b;  // no console input: it could not be repeated
   build_riscv_virt(a, config, console_a);
   build_riscv_virt(b, config, console_b);
-  a.start_run(options.max_insns);
-  b.start_run(options.max_insns);
+  return run_lockstep(a, console_a, b, console_b, options.max_insns, out, err);
+}
+
+LockstepResult run_lockstep(Machine& a, StringBackend& console_a, Machine& b, StringBackend& console_b,
+                            std::uint64_t max_insns, std::ostream& out, std::ostream& err) {
+  if (a.harts().size() != b.harts().size()) throw Error("lockstep: the machines have different numbers of harts");
+  a.start_run(max_insns);
+  b.start_run(max_insns);
 
   LockstepResult result;
   RunOutcome oa, ob;
+  const auto diverged = [&](std::uint64_t slice, const std::string& report) {
+    err << fmt::format("orrery: lockstep: divergence in slice {} (guest time {:.6f} s), {} vs {}:\n{}", slice,
+                       static_cast<double>(b.now()) / kTicksPerSecond, kEngineB, kEngineA, report);
+    result.diverged = true;
+    return result;
+  };
+  const auto fingerprints_match = [&] {
+    for (std::size_t i = 0; i < a.harts().size(); ++i)
+      if (a.harts()[i]->state_fingerprint() != b.harts()[i]->state_fingerprint()) return false;
+    return true;
+  };
   for (std::uint64_t slice = 1;; ++slice) {
-    const bool more_a = a.run_slice(oa);
-    const bool more_b = b.run_slice(ob);
     result.slices = slice;
+    bool more_a = a.begin_slice(oa);
+    bool more_b = b.begin_slice(ob);
+    if (more_a && more_b) {
+      // The slice in chunks of at most kLockstepChunk instructions of one
+      // hart, both machines in step; the harts are compared after each.
+      for (;;) {
+        const bool done_a = a.step_slice(kLockstepChunk);
+        const bool done_b = b.step_slice(kLockstepChunk);
+        if (!fingerprints_match()) {
+          std::string report = compare_harts(a, b);
+          if (report.empty()) report = "  state fingerprints differ\n";
+          return diverged(slice, report);
+        }
+        if (done_a != done_b) return diverged(slice, "  one machine finished the slice before the other\n");
+        if (done_a) break;
+      }
+      more_a = a.end_slice(oa);
+      more_b = b.end_slice(ob);
+    }
     std::string report;
     if (console_a.out != console_b.out) {
       report = fmt::format("  console output: {} printed {:?}, {} printed {:?}\n", kEngineB, console_b.out, kEngineA,
@@ -109,12 +143,7 @@ LockstepResult run_lockstep(const CliOptions& options, std::ostream& out, std::o
     if (report.empty() && !more_a && (oa.reason != ob.reason || oa.exit_code != ob.exit_code || oa.executed != ob.executed))
       report = fmt::format("  the runs ended differently: {} exit {} after {}, {} exit {} after {}\n", kEngineB,
                            ob.exit_code, ob.executed, kEngineA, oa.exit_code, oa.executed);
-    if (!report.empty()) {
-      err << fmt::format("orrery: lockstep: divergence in slice {} (guest time {:.6f} s), {} vs {}:\n{}", slice,
-                         static_cast<double>(b.now()) / kTicksPerSecond, kEngineB, kEngineA, report);
-      result.diverged = true;
-      return result;
-    }
+    if (!report.empty()) return diverged(slice, report);
     if (!more_a) {
       result.exit_code = ob.exit_code;
       result.instruction_limit = ob.reason == StopReason::InstructionLimit;

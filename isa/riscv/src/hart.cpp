@@ -120,10 +120,29 @@ void RiscvHart::visit_state(const StateVisitor& visit) const {
   }
 }
 
-std::uint64_t RiscvHart::interpret(std::uint64_t budget) {
+void RiscvHart::begin_slice() {
   // Another hart may have stored to the reserved address while this one was
   // descheduled; SC may fail spuriously, so dropping the reservation is safe.
   if (config_.multi_hart) reservation_valid_ = false;
+}
+
+std::uint64_t RiscvHart::state_fingerprint() const {
+  // FNV-1a over the state that changes most; visit_state has everything.
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  const auto mix = [&h](std::uint64_t v) { h = (h ^ v) * 0x100000001b3ull; };
+  mix(pc_);
+  for (unsigned r = 1; r < 32; ++r) mix(x_[r]);
+  for (unsigned r = 0; r < 32; ++r) mix(f_[r]);
+  mix(instret_);
+  mix(cycles_);
+  mix(static_cast<std::uint64_t>(priv_) | (virt_ ? 4 : 0) | (reservation_valid_ ? 8 : 0));
+  for (std::uint64_t v : {mstatus_, mepc_, mcause_, mtval_, mip_, mie_, sepc_, scause_, stval_, satp_, vsstatus_,
+                          vsepc_, hstatus_, vsatp_, hgatp_})
+    mix(v);
+  return h;
+}
+
+std::uint64_t RiscvHart::interpret(std::uint64_t budget) {
   return trace_ ? run_loop<true>(budget) : run_loop<false>(budget);
 }
 

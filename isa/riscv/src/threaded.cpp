@@ -192,8 +192,6 @@ struct RiscvIsa {
 std::uint64_t RiscvHart::run_threaded(threaded::Context& context, std::uint64_t budget) {
   // The textual trace is the interpreter's.
   if (trace_) return interpret(budget);
-  // As interpret(): another hart may have stored to the reserved address.
-  if (config_.multi_hart) reservation_valid_ = false;
   if (!context.cache) context.cache = std::make_unique<threaded::BlockCache<RiscvOp>>(bus_, context.capacity_bytes);
   auto* cache = dynamic_cast<threaded::BlockCache<RiscvOp>*>(context.cache.get());
   if (!cache) throw Error("threaded engine: harts of different ISAs in one machine are not supported");

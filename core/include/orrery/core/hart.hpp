@@ -39,6 +39,15 @@ class Hart {
   // Returns the number executed.
   virtual std::uint64_t interpret(std::uint64_t budget) = 0;
 
+  // The machine is about to run this hart for a slice (after other harts
+  // may have run). RISC-V drops its LR reservation here on multi-hart
+  // machines: another hart may have stored to the reserved address.
+  virtual void begin_slice() {}
+
+  // A cheap digest of the architectural state (--lockstep compares it
+  // every few instructions and calls visit_state when it differs).
+  virtual std::uint64_t state_fingerprint() const { return 0; }
+
   // The threaded-dispatch engine (core/threaded): the same contract as
   // interpret(), executing pre-decoded blocks from the engine's cache. An
   // ISA without block support falls back to its interpreter.

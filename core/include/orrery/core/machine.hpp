@@ -78,6 +78,13 @@ class Machine {
   // start_run, then run_slice until it returns false, having filled out.
   void start_run(std::uint64_t max_instructions = 0);
   bool run_slice(RunOutcome& out);
+  // run_slice in finer steps: begin_slice (false: the run is over, out
+  // filled), then step_slice until it returns true (each call makes at most
+  // one engine call of at most max_chunk instructions), then end_slice
+  // (false: the run is over). Chunking never changes what the guest sees.
+  bool begin_slice(RunOutcome& out);
+  bool step_slice(std::uint64_t max_chunk);
+  bool end_slice(RunOutcome& out);
   std::uint64_t slices() const { return slices_; }
 
   std::uint64_t retired() const;
@@ -100,6 +107,14 @@ class Machine {
   std::uint64_t slice_budget_ = 0;  // instructions per hart in the current slice
   bool slice_cut_ = false;          // an event scheduled mid-slice ends it early
   std::uint64_t run_executed_ = 0, run_max_ = 0;  // the run in progress
+  bool finish_run(RunOutcome& out, StopReason reason) const;
+  // The slice in progress (begin_slice/step_slice/end_slice).
+  enum class HartPhase : std::uint8_t { Start, Main, Grace };
+  Tick slice_deadline_ = 0;
+  bool slice_limit_bound_ = false, slice_all_idle_ = true;
+  std::size_t slice_hart_ = 0;
+  HartPhase hart_phase_ = HartPhase::Start;
+  std::uint64_t hart_ran_ = 0, grace_left_ = 0;
   std::uint64_t slices_ = 0;
 
   bool exit_requested_ = false;

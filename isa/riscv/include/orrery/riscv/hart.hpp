@@ -49,6 +49,8 @@ class RiscvHart final : public Hart {
   std::uint64_t interpret(std::uint64_t budget) override;
   std::uint64_t run_threaded(threaded::Context& context, std::uint64_t budget) override;  // threaded.cpp
   void visit_state(const StateVisitor& visit) const override;
+  std::uint64_t state_fingerprint() const override;
+  void begin_slice() override;
   void set_interrupt_line(unsigned line, bool level) override;
   // H: guest external interrupt line `guest` (1..GEILEN), i.e. hgeip bit.
   void set_guest_external_line(unsigned guest, bool level);
