@@ -67,7 +67,7 @@ struct RiscvIsa {
     Nop,      // a Pure instruction writing x0: only retires
     Pure,     // cannot trap, reads nothing but registers (and pc)
     Memory,   // may trap (loads and stores)
-    Control,  // branches and jal: set the next pc, end the block
+    Control,  // branches, jal, jalr: set the next pc, end the block
   };
   struct HotOp {
     ExecFn fn;
@@ -100,7 +100,7 @@ struct RiscvIsa {
       {sem::i_sd, Kind::Memory},
       {sem::i_beq, Kind::Control},  {sem::i_bne, Kind::Control},  {sem::i_blt, Kind::Control},
       {sem::i_bge, Kind::Control},  {sem::i_bltu, Kind::Control}, {sem::i_bgeu, Kind::Control},
-      {sem::i_jal, Kind::Control},
+      {sem::i_jal, Kind::Control},  {sem::i_jalr, Kind::Control},  // jalr: no misaligned target with C
   };
   static constexpr unsigned kHotOps = sizeof(kHot) / sizeof(kHot[0]);
 

@@ -8,7 +8,7 @@
 # --no-icount run QEMU without -icount (minstret/mcycle are then host ticks,
 #             so the exact-minstret checks in zicsr fail and cpubound's
 #             "insns:" line differs)
-# Names default to all tests plus programs/cpubound.
+# Names default to all tests plus programs/cpubound and programs/intloop.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 build=${BUILD_DIR:-/tmp/orrery-guest-build}
@@ -25,7 +25,7 @@ while [ $# -gt 0 ]; do
 done
 tests="$*"
 [ -n "$tests" ] || tests="rv64i_alu rv64i_mem rv64i_control rv64m rv64a rv64f rv64d rvc zicsr traps fencei smc_stress \
- priv_modes vm_sv39 vm_sv48 vm_sv57 pmp interrupts cpubound"
+ priv_modes vm_sv39 vm_sv48 vm_sv57 pmp interrupts cpubound intloop"
 # tests linked with the privileged-architecture helpers (ORRERY_GUEST_PRIV_TESTS)
 priv_tests=" priv_modes vm_sv39 vm_sv48 vm_sv57 pmp interrupts "
 mkdir -p "$build"
