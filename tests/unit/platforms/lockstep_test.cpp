@@ -6,7 +6,6 @@
 
 #include <cstdint>
 #include <fstream>
-#include <regex>
 #include <sstream>
 #include <string>
 
@@ -70,9 +69,11 @@ TEST(Lockstep, ARegisterDifferenceIsReportedWithinOneChunk) {
   ASSERT_TRUE(r.diverged);
   EXPECT_NE(report.find("divergence in slice 1"), std::string::npos) << report;
   EXPECT_NE(report.find("a0"), std::string::npos) << report;
-  std::smatch m;
-  ASSERT_TRUE(std::regex_search(report, m, std::regex("instret ([0-9]+) under interp"))) << report;
-  EXPECT_LE(std::stoull(m[1]), kResetRomInstructions + kLockstepChunk) << "found in the first chunk";
+  // "hart 0 (instret N under interp)": N is where the reference was.
+  const std::size_t at = report.find("(instret ");
+  ASSERT_NE(at, std::string::npos) << report;
+  const std::uint64_t instret = std::stoull(report.substr(at + 9));
+  EXPECT_LE(instret, kResetRomInstructions + kLockstepChunk) << "found in the first chunk";
 }
 
 TEST(Lockstep, AMemoryDifferenceIsReported) {
