@@ -35,7 +35,18 @@ void Bus::insert(BusRegion region) {
   regions_.insert(pos, std::move(region));
 }
 
+namespace {
+// RAM and ROM start on page boundaries: software TLBs and the threaded
+// engine's blocks and code marks work in whole 4 KiB pages of both the
+// guest and the host mapping.
+void check_page_aligned(const std::string& name, Addr base) {
+  if (base % (Addr{1} << Bus::kCodePageBits))
+    throw Error(fmt::format("region {} at {:#x}: RAM and ROM must start on a 4 KiB boundary", name, base));
+}
+}  // namespace
+
 std::uint8_t* Bus::add_ram(std::string name, Addr base, std::uint64_t size) {
+  check_page_aligned(name, base);
   auto mem = std::make_unique<HostMemory>(size);
   std::uint8_t* host = mem->data();
   insert(BusRegion{std::move(name), base, size, BusRegion::Kind::Ram, host, nullptr, {}});
@@ -44,6 +55,7 @@ std::uint8_t* Bus::add_ram(std::string name, Addr base, std::uint64_t size) {
 }
 
 std::uint8_t* Bus::add_rom(std::string name, Addr base, std::uint64_t size) {
+  check_page_aligned(name, base);
   auto mem = std::make_unique<HostMemory>(size);
   std::uint8_t* host = mem->data();
   insert(BusRegion{std::move(name), base, size, BusRegion::Kind::Rom, host, nullptr, {}});

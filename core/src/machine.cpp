@@ -112,6 +112,7 @@ bool Machine::begin_slice(RunOutcome& out) {
 }
 
 bool Machine::step_slice(std::uint64_t max_chunk) {
+  if (max_chunk == 0) max_chunk = 1;
   while (slice_hart_ < harts_.size()) {
     Hart& h = *harts_[slice_hart_];
     switch (hart_phase_) {

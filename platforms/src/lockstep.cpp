@@ -91,6 +91,12 @@ LockstepResult run_lockstep(const CliOptions& options, std::ostream& out, std::o
 LockstepResult run_lockstep(Machine& a, StringBackend& console_a, Machine& b, StringBackend& console_b,
                             std::uint64_t max_insns, std::ostream& out, std::ostream& err) {
   if (a.harts().size() != b.harts().size()) throw Error("lockstep: the machines have different numbers of harts");
+  const auto& ra = a.bus().regions();
+  const auto& rb = b.bus().regions();
+  bool same_map = ra.size() == rb.size();
+  for (std::size_t i = 0; same_map && i < ra.size(); ++i)
+    same_map = ra[i].base == rb[i].base && ra[i].size == rb[i].size && ra[i].kind == rb[i].kind;
+  if (!same_map) throw Error("lockstep: the machines have different memory maps");
   a.start_run(max_insns);
   b.start_run(max_insns);
 

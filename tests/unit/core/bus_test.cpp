@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include <sstream>
 
 #include "orrery/core/bus.hpp"
@@ -80,10 +82,23 @@ TEST(Bus, MmioDispatchesWithOffsetsAndRequiresAlignment) {
 TEST(Bus, OverlappingRegionsAreRejected) {
   Bus bus;
   bus.add_ram("a", 0x1000, 0x1000);
-  EXPECT_THROW(bus.add_ram("b", 0x1800, 0x1000), Error);
+  EXPECT_THROW(bus.add_ram("b", 0x0, 0x1800), Error);
   EXPECT_THROW(bus.add_ram("c", 0x0, 0x1001), Error);
   EXPECT_NO_THROW(bus.add_ram("d", 0x2000, 0x1000));
-  EXPECT_THROW(bus.add_ram("e", ~Addr{0} - 10, 0x100), Error) << "wraps";
+  EXPECT_THROW(bus.add_ram("e", ~Addr{0} - 0xfff, 0x2000), Error) << "wraps";
+}
+
+TEST(Bus, RamAndRomStartOnPageBoundaries) {
+  // Software TLBs and the threaded engine's code pages are whole 4 KiB pages.
+  Bus bus;
+  try {
+    bus.add_ram("odd", 0x80000800, 0x1000);
+    FAIL() << "an unaligned RAM base was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("4 KiB boundary"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(bus.add_rom("odd", 0x10, 0x1000), Error);
+  EXPECT_NO_THROW(bus.add_ram("ok", 0x80000000, 0x100)) << "sizes need not be whole pages";
 }
 
 TEST(Bus, ImagesMustFitInMemory) {

@@ -125,3 +125,23 @@ TEST(Lockstep, ChunkedSlicesRunLikeWholeOnes) {
 
 }  // namespace
 }  // namespace orrery
+
+namespace orrery {
+namespace {
+
+TEST(Lockstep, MachinesWithDifferentMemoryMapsAreRefused) {
+  RiscvVirtConfig small;
+  small.bios = "none";
+  small.kernel = write_counter_kernel();
+  RiscvVirtConfig large = small;
+  large.ram_size = 256ull << 20;
+  Machine a, b;
+  StringBackend ca, cb;
+  build_riscv_virt(a, small, ca);
+  build_riscv_virt(b, large, cb);
+  std::ostringstream out, err;
+  EXPECT_THROW(run_lockstep(a, ca, b, cb, 1000, out, err), Error);
+}
+
+}  // namespace
+}  // namespace orrery

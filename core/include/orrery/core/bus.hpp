@@ -69,7 +69,7 @@ class Bus {
   Bus& operator=(const Bus&) = delete;
 
   // Map RAM or ROM backed by fresh zeroed host memory. Throws Error on
-  // overlap with an existing region.
+  // overlap with an existing region or a base that is not 4 KiB aligned.
   std::uint8_t* add_ram(std::string name, Addr base, std::uint64_t size);
   std::uint8_t* add_rom(std::string name, Addr base, std::uint64_t size);
   void add_mmio(std::string name, Addr base, std::uint64_t size, Device& device);

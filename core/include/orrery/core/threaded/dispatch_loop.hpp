@@ -67,15 +67,17 @@ std::uint64_t run_blocks(typename Isa::Hart& h, BlockCache<typename Isa::Op>& ca
   BlockT* prev = nullptr;  // the block that just ended at its last op (chaining)
   CacheStats& stats = cache.stats();
   cache.running = &h;
+  // Not running any more when leaving, also by an exception (a device error).
+  struct Running {
+    CacheBase& cache;
+    ~Running() { cache.running = nullptr; }
+  } running{cache};
   // The virtual page the running block was entered in, and its host page.
   std::uint64_t entry_vpage = 0;
   const std::uint8_t* entry_page_host = nullptr;
 
 outer:
-  if (executed >= budget || h.yield_requested()) {
-    cache.running = nullptr;
-    return executed;
-  }
+  if (executed >= budget || h.yield_requested()) return executed;
   // Where the interpreter checks: before every instruction it executes,
   // here before every block. Within a block nothing can make an interrupt
   // pending or enabled without the hart requesting a block exit.
