@@ -169,18 +169,11 @@ inline void RiscvHart::execute_next() {
     return;
   }
   if ((raw & 3) != 3) raw &= 0xffff;
-  executing_raw_ = raw;  // for htinst/mtinst, should the instruction trap
   const Decoded& d = decode_cache_.lookup(raw);
-  npc_ = pc + d.len;
-  trapped_ = false;
-  d.exec(*this, d);
-  x_[0] = 0;
-  ++cycles_;
-  if (trapped_) [[unlikely]]
-    return;  // the trap already redirected pc; the instruction did not retire
-  ++instret_;
-  if constexpr (kTrace) trace_commit(d, pc);
-  pc_ = npc_;
+  execute(d, raw, d.exec);
+  if constexpr (kTrace) {
+    if (!trapped_) trace_commit(d, pc);
+  }
 }
 
 void RiscvHart::step_one() { execute_next<false>(); }

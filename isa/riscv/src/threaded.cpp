@@ -43,21 +43,8 @@ struct RiscvIsa {
     return 1;
   }
 
-  // Exactly the interpreter's per-instruction work after fetch and decode
-  // (RiscvHart::execute_next).
-  static void exec(RiscvHart& h, const RiscvOp& op) {
-    const Decoded& d = op.d;
-    h.npc_ = h.pc_ + d.len;
-    h.trapped_ = false;
-    h.executing_raw_ = d.raw;
-    d.exec(h, d);
-    h.x_[0] = 0;
-    ++h.cycles_;
-    if (h.trapped_) [[unlikely]]
-      return;
-    ++h.instret_;
-    h.pc_ = h.npc_;
-  }
+  // Exactly the interpreter's per-instruction work after fetch and decode.
+  static void exec(RiscvHart& h, const RiscvOp& op) { h.execute(op.d, op.d.raw, op.d.exec); }
 
   // ---- hot ops: the loop inlines these instructions' semantics ----
   // The functions are the instruction tables' own (insns/rv64i_sem.hpp);
@@ -117,14 +104,8 @@ struct RiscvIsa {
     } else if constexpr (k.kind == Kind::Pure) {
       k.fn(h, d);  // rd != 0 (label_for), so x0 stays zero
     } else if constexpr (k.kind == Kind::Memory) {
-      h.trapped_ = false;
-      h.executing_raw_ = d.raw;
-      k.fn(h, d);
-      h.x_[0] = 0;
-      if (h.trapped_) [[unlikely]] {
-        ++h.cycles_;
-        return;
-      }
+      h.execute(d, d.raw, k.fn);
+      return;
     } else {
       h.npc_ = h.pc_ + d.len;
       k.fn(h, d);

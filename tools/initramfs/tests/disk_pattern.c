@@ -10,22 +10,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmdline.h"
+
 #define T "disk_pattern: "
 enum { kBlock = 4096, kOffset = 8192 };
 
 static const char *mode(void) {
-  static char cmdline[4096];
-  int fd = open("/proc/cmdline", O_RDONLY);
-  if (fd < 0) return NULL;
-  ssize_t n = read(fd, cmdline, sizeof cmdline - 1);
-  close(fd);
-  if (n <= 0) return NULL;
-  cmdline[n] = '\0';
-  const char *p = strstr(cmdline, "orrery.disk=");
-  if (!p) return NULL;
-  p += strlen("orrery.disk=");
-  if (strncmp(p, "write", 5) == 0) return "write";
-  if (strncmp(p, "readonly", 8) == 0) return "readonly";
+  const char *m = cmdline_option("orrery.disk");
+  if (m && strcmp(m, "write") == 0) return "write";
+  if (m && strcmp(m, "readonly") == 0) return "readonly";
   return NULL;
 }
 

@@ -310,6 +310,24 @@ class RiscvHart final : public Hart {
   // Fetch, decode and execute the instruction at pc (no interrupt check).
   template <bool kTrace>
   void execute_next();
+  // Execute decoded instruction d (whose bits are raw, == d.raw; the
+  // interpreter has them in a register) at pc with semantics fn (d.exec, or
+  // the same function known at compile time, which the threaded engine's
+  // hot ops inline) and retire it, unless it trapped. The one rule both
+  // engines use: a trap takes a cycle but retires nothing.
+  template <class Fn>
+  void execute(const Decoded& d, std::uint32_t raw, Fn fn) {
+    npc_ = pc_ + d.len;
+    trapped_ = false;
+    executing_raw_ = raw;  // for htinst/mtinst, should the instruction trap
+    fn(*this, d);
+    x_[0] = 0;
+    ++cycles_;
+    if (trapped_) [[unlikely]]
+      return;  // the trap already redirected pc
+    ++instret_;
+    pc_ = npc_;
+  }
   void step_one();
   bool fetch_slow(std::uint32_t& raw);
   bool fetch_half(Addr va, std::uint16_t& half);
