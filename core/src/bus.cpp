@@ -130,6 +130,18 @@ void Bus::zero_image(Addr pa, std::uint64_t len, const std::string& what) {
   std::memset(r->host + (pa - r->base), 0, len);
 }
 
+bool Bus::phys_of_host(const std::uint8_t* p, Addr& pa) const {
+  if (last_found_ >= regions_.size() || !regions_[last_found_].holds_host(p)) {
+    std::size_t i = 0;
+    while (i < regions_.size() && !regions_[i].holds_host(p)) ++i;
+    if (i == regions_.size()) return false;
+    last_found_ = i;
+  }
+  const BusRegion& r = regions_[last_found_];
+  pa = r.base + static_cast<Addr>(p - r.host);
+  return true;
+}
+
 BusRegion* Bus::region_of_host(const std::uint8_t* p) {
   for (auto& r : regions_)
     if (r.holds_host(p)) return &r;

@@ -48,7 +48,13 @@ constexpr bool is_permutation_of_0_to_63() {
 }
 static_assert(is_permutation_of_0_to_63(), "every major interrupt has one place in the order");
 
-constexpr u64 kSLevelIrqs = irq_bit(kIrqSSI) | irq_bit(kIrqSTI) | irq_bit(kIrqSEI);
+constexpr u64 kSLevelIrqs = irq_bit(kIrqSSI) | irq_bit(kIrqSTI) | irq_bit(kIrqSEI) | irq_bit(kIrqLCOFI);
+// Delegated interrupts whose sip bit is software-writable (SEIP and STIP
+// are not, privileged spec "sip"; LCOFIP is, Sscofpmf).
+constexpr u64 kSipWritable = irq_bit(kIrqSSI) | irq_bit(kIrqLCOFI);
+// Interrupts 13-63 that hideleg can pass to VS unchanged (LCOFI; the AIA's
+// "The effects of hideleg and hvien on vsip and vsie").
+constexpr u64 kVsLocalDelegable = irq_bit(kIrqLCOFI);
 constexpr unsigned kSei = kIrqSEI;  // at VS level, VS external interrupts have code 9
 
 // One entry of vstopi's candidate list: an interrupt with its priority
@@ -138,7 +144,7 @@ u64 RiscvHart::sie_view() const {
 void RiscvHart::write_sip(u64 v) {
   // Delegated SSIP is mip.SSIP; a routed SSIP or local interrupt is mvip's
   // bit. SEIP stays read-only in sip either way (privileged spec, "sip").
-  const u64 real = irq_bit(kIrqSSI) & mideleg_;
+  const u64 real = kSipWritable & mideleg_;
   mip_sw_ = (mip_sw_ & ~real) | (v & real);
   const u64 routed = mvien_ & ~mideleg_ & (irq_bit(kIrqSSI) | kLocalIrqs);
   mvip_ = (mvip_ & ~routed) | (v & routed);
@@ -153,30 +159,38 @@ void RiscvHart::write_sie(u64 v) {
   update_mip();
 }
 
-// hideleg bits 13-63 are read-only zero here (the AIA lets them be), so
-// vsip/vsie bits 13-63 are hvip's and independent bits where hvien is set,
-// else zero ("The effects of hideleg and hvien on vsip and vsie").
+// Of hideleg bits 13-63 only LCOFI's is writable (the AIA lets the others
+// be read-only zero): a delegated LCOFI is sip's bit 13 unshifted. The
+// other vsip/vsie bits 13-63 are hvip's and independent bits where hvien is
+// set, else zero ("The effects of hideleg and hvien on vsip and vsie").
 u64 RiscvHart::vsip_view() const {
-  return ((live_mip() & hideleg_ & kVsIrqs) >> 1) | (hvip_ & hvien_ & kLocalIrqs);
+  return ((live_mip() & hideleg_ & kVsIrqs) >> 1) | (live_mip() & hideleg_ & kVsLocalDelegable) |
+         (hvip_ & hvien_ & ~hideleg_ & kLocalIrqs);
 }
 
 u64 RiscvHart::vsie_view() const {
-  return ((mie_ & hideleg_ & kVsIrqs) >> 1) | (vsie_virtual_ & hvien_ & kLocalIrqs);
+  return ((mie_ & hideleg_ & kVsIrqs) >> 1) | (mie_ & hideleg_ & kVsLocalDelegable) |
+         (vsie_virtual_ & hvien_ & ~hideleg_ & kLocalIrqs);
 }
 
 void RiscvHart::write_vsip(u64 v) {
   // VSSIP (when delegated) and the hvien-routed bits are writable; they
   // land in hvip.
-  const u64 m = (hideleg_ & irq_bit(kIrqVSSI)) | (hvien_ & kLocalIrqs);
+  const u64 m = (hideleg_ & irq_bit(kIrqVSSI)) | (hvien_ & ~hideleg_ & kLocalIrqs);
   const u64 shifted = ((v << 1) & kVsIrqs) | (v & kLocalIrqs);
   hvip_ = (hvip_ & ~m) | (shifted & m);
+  // A delegated LCOFIP is the real one (mip/sip bit 13).
+  const u64 lcofi = hideleg_ & mideleg_ & kVsLocalDelegable;
+  mip_sw_ = (mip_sw_ & ~lcofi) | (v & lcofi);
   update_mip();
 }
 
 void RiscvHart::write_vsie(u64 v) {
   const u64 m = hideleg_ & kVsIrqs;
   mie_ = (mie_ & ~m) | ((v << 1) & m);
-  const u64 routed = hvien_ & kLocalIrqs;
+  const u64 lcofi = hideleg_ & kVsLocalDelegable;
+  mie_ = (mie_ & ~lcofi) | (v & lcofi);
+  const u64 routed = hvien_ & ~hideleg_ & kLocalIrqs;
   vsie_virtual_ = (vsie_virtual_ & ~routed) | (v & routed);
   update_mip();
 }

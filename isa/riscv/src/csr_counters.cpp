@@ -1,10 +1,13 @@
-// Zicntr/Zihpm counters (privileged spec, "Hardware Performance Monitor").
-// mcycle and minstret count; a CSR write to one of them sets the value the
-// next instruction reads, i.e. the writing instruction's own increment does
-// not apply. mcountinhibit freezes them. mhpmcounter3-31 and mhpmevent3-31
-// are read-only zero, which the spec permits, until the timing model and PMU
-// provide events.
+// Zicntr/Zihpm counters and Sscofpmf (privileged spec, "Hardware
+// Performance Monitor"; Sscofpmf, "Count Overflow and Mode-Based
+// Filtering"). mcycle counts the timing model's cycles when one runs
+// (docs/timing.md), else one per instruction; minstret counts retired
+// instructions. mhpmcounter3-31 count the event their mhpmevent selects
+// (Orrery's selectors, docs/pmu.md). A CSR write to a counter sets the value
+// the next instruction reads: the writing instruction's own increment does
+// not apply. mcountinhibit freezes counters.
 #include <array>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -16,21 +19,30 @@ namespace {
 
 using u64 = std::uint64_t;
 constexpr std::uint32_t kInhibitCY = 1u << 0, kInhibitIR = 1u << 2;
+constexpr std::uint32_t kHpmMask = 0xfffffff8u;  // counters 3-31
+// Sscofpmf's mhpmevent bits: OF (63), MINH, SINH, UINH, VSINH, VUINH (58).
+constexpr u64 kOf = 1ull << 63;
+constexpr u64 kFilterBits = 0x1full << 58;
+constexpr u64 kVirtFilterBits = 3ull << 58;
+
+// The fixed counters' clocks. With a model, mcycle's own clock advances
+// after the writing instruction retires (by its modelled cycles), so the
+// offset is taken against the count before it; without one, the writing
+// instruction's single cycle is absorbed as for minstret.
+u64 cycle_clock_after_write(const RiscvHart& h) { return h.timing_core() ? h.counted_cycles() : h.cycles_ + 1; }
 
 u64 read_cycle(const RiscvHart& h) {
   const auto& c = h.counters_;
-  return (c.inhibit & kInhibitCY) ? c.cycle_frozen : h.cycles_ + c.cycle_offset;
+  return (c.inhibit & kInhibitCY) ? c.cycle_frozen : h.counted_cycles() + c.cycle_offset;
 }
 u64 read_instret(const RiscvHart& h) {
   const auto& c = h.counters_;
   return (c.inhibit & kInhibitIR) ? c.instret_frozen : h.instret_ + c.instret_offset;
 }
-// The writing instruction still counts once it completes, so the offset
-// absorbs that increment.
 void write_cycle(RiscvHart& h, u64 v) {
   auto& c = h.counters_;
   if (c.inhibit & kInhibitCY) c.cycle_frozen = v;
-  else c.cycle_offset = v - (h.cycles_ + 1);
+  else c.cycle_offset = v - cycle_clock_after_write(h);
 }
 void write_instret(RiscvHart& h, u64 v) {
   auto& c = h.counters_;
@@ -39,16 +51,28 @@ void write_instret(RiscvHart& h, u64 v) {
 }
 void write_inhibit(RiscvHart& h, u64 v) {
   auto& c = h.counters_;
-  const std::uint32_t now = static_cast<std::uint32_t>(v) & (kInhibitCY | kInhibitIR);
+  const std::uint32_t now = static_cast<std::uint32_t>(v) & (kInhibitCY | kInhibitIR | kHpmMask);
   // Starting to inhibit freezes the value the register has after this
   // instruction; resuming continues from the frozen value.
-  if ((now & kInhibitCY) && !(c.inhibit & kInhibitCY)) c.cycle_frozen = h.cycles_ + 1 + c.cycle_offset;
-  if (!(now & kInhibitCY) && (c.inhibit & kInhibitCY)) c.cycle_offset = c.cycle_frozen - (h.cycles_ + 1);
+  const u64 cycles_after = cycle_clock_after_write(h);
+  if ((now & kInhibitCY) && !(c.inhibit & kInhibitCY)) c.cycle_frozen = cycles_after + c.cycle_offset;
+  if (!(now & kInhibitCY) && (c.inhibit & kInhibitCY)) c.cycle_offset = c.cycle_frozen - cycles_after;
   if ((now & kInhibitIR) && !(c.inhibit & kInhibitIR)) c.instret_frozen = h.instret_ + 1 + c.instret_offset;
   if (!(now & kInhibitIR) && (c.inhibit & kInhibitIR)) c.instret_offset = c.instret_frozen - (h.instret_ + 1);
   c.inhibit = now;
+  h.pmu_changed();
 }
-u64 read_zero(const RiscvHart&) { return 0; }
+
+void write_hpmevent(RiscvHart& h, unsigned i, u64 v) {
+  u64 keep = pmu::kSelectorMask;
+  if (h.config().has_sscofpmf) keep |= kOf | (h.config().has_h ? kFilterBits : (kFilterBits & ~kVirtFilterBits));
+  v &= keep;
+  const pmu::EventInfo* before = pmu::find_event(h.mhpmevent_[i] & pmu::kSelectorMask);
+  const pmu::EventInfo* after = pmu::find_event(v & pmu::kSelectorMask);
+  h.mhpmevent_[i] = v;
+  if (before != after) h.hpm_.select(i, after, h.event_counts());
+  h.pmu_changed();
+}
 
 // The unprivileged counters are visible below M only where mcounteren (for
 // S) and also scounteren (for U) set the counter's bit; in VS/VU hcounteren
@@ -67,6 +91,56 @@ CsrFault counter_accessible(const RiscvHart& h, std::uint16_t number) {
   return (h.priv() == kPrivS || ((h.scounteren_ >> bit) & 1)) ? CsrFault::None : CsrFault::Illegal;
 }
 
+// scountovf: the OF bits, each readable where mcounteren (and in VS also
+// hcounteren) lets the hpmcounter be read, else zero (Sscofpmf, "Supervisor
+// Count Overflow").
+u64 read_scountovf(const RiscvHart& h) {
+  u64 of = 0;
+  for (unsigned i = 3; i < 32; ++i)
+    if (h.mhpmevent_[i] & kOf) of |= 1ull << i;
+  if (h.priv() == kPrivM) return of;
+  of &= h.mcounteren_;
+  if (h.virt()) of &= h.hcounteren_;
+  return of;
+}
+CsrFault scountovf_accessible(const RiscvHart& h, std::uint16_t) {
+  return h.config().has_sscofpmf ? CsrFault::None : CsrFault::Illegal;
+}
+
+// CsrSpec accessors are plain functions of the hart: one instance per
+// counter index.
+template <unsigned I>
+u64 read_hpm(const RiscvHart& h) {
+  return h.hpm_.value(I);
+}
+template <unsigned I>
+void write_hpm(RiscvHart& h, u64 v) {
+  h.hpm_.set_value(I, v);
+}
+template <unsigned I>
+u64 read_event(const RiscvHart& h) {
+  return h.mhpmevent_[I];
+}
+template <unsigned I>
+void write_event(RiscvHart& h, u64 v) {
+  write_hpmevent(h, I, v);
+}
+std::array<std::string, 32 * 3> names;
+template <unsigned I>
+void add_counter(std::vector<CsrSpec>& v) {
+  std::string* n = &names[I * 3];
+  n[0] = "mhpmcounter" + std::to_string(I);
+  n[1] = "mhpmevent" + std::to_string(I);
+  n[2] = "hpmcounter" + std::to_string(I);
+  v.push_back({static_cast<std::uint16_t>(csr::mcycle + I), n[0], read_hpm<I>, write_hpm<I>});
+  v.push_back({static_cast<std::uint16_t>(csr::mcountinhibit + I), n[1], read_event<I>, write_event<I>});
+  v.push_back({static_cast<std::uint16_t>(csr::cycle + I), n[2], read_hpm<I>, nullptr, counter_accessible});
+}
+template <unsigned... I>
+void add_hpm(std::vector<CsrSpec>& v, std::integer_sequence<unsigned, I...>) {
+  (add_counter<I + 3>(v), ...);
+}
+
 std::vector<CsrSpec> build() {
   std::vector<CsrSpec> v = {
       {csr::mcycle, "mcycle", read_cycle, write_cycle},
@@ -78,17 +152,9 @@ std::vector<CsrSpec> build() {
       {csr::instret, "instret", read_instret, nullptr, counter_accessible},
       {csr::mcountinhibit, "mcountinhibit", [](const RiscvHart& h) -> u64 { return h.counters_.inhibit; },
        write_inhibit},
+      {0xDA0, "scountovf", read_scountovf, nullptr, scountovf_accessible},
   };
-  static std::array<std::string, 29 * 3> names;
-  for (unsigned i = 3; i < 32; ++i) {
-    std::string* n = &names[(i - 3) * 3];
-    n[0] = "mhpmcounter" + std::to_string(i);
-    n[1] = "mhpmevent" + std::to_string(i);
-    n[2] = "hpmcounter" + std::to_string(i);
-    v.push_back({static_cast<std::uint16_t>(csr::mcycle + i), n[0], read_zero, nullptr});
-    v.push_back({static_cast<std::uint16_t>(0x320 + i), n[1], read_zero, nullptr});
-    v.push_back({static_cast<std::uint16_t>(csr::cycle + i), n[2], read_zero, nullptr, counter_accessible});
-  }
+  add_hpm(v, std::make_integer_sequence<unsigned, 29>{});
   return v;
 }
 

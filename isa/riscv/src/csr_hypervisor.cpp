@@ -65,7 +65,12 @@ const CsrSpec kCsrs[] = {
     {0x602, "hedeleg", [](const RiscvHart& h) { return h.hedeleg_; },
      [](RiscvHart& h, u64 v) { h.hedeleg_ = v & kHedelegWritable; }, needs_h},
     {0x603, "hideleg", [](const RiscvHart& h) { return h.hideleg_; },
-     [](RiscvHart& h, u64 v) { h.hideleg_ = v & kVsIrqs; }, needs_h},
+     [](RiscvHart& h, u64 v) {
+       // LCOFI may go on to VS too (Sscofpmf; the AIA's hideleg bits 13-63).
+       h.hideleg_ = v & (kVsIrqs | (h.config().has_sscofpmf ? irq_bit(kIrqLCOFI) : 0));
+       h.update_mip();
+     },
+     needs_h},
     {0x604, "hie", [](const RiscvHart& h) { return h.mie_ & (kVsIrqs | irq_bit(kIrqSGEI)); },
      [](RiscvHart& h, u64 v) {
        const u64 m = kVsIrqs | irq_bit(kIrqSGEI);

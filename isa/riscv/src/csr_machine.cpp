@@ -10,11 +10,11 @@ using u64 = std::uint64_t;
 constexpr u64 kMstatusWritable = mstatus::SIE | mstatus::MIE | mstatus::SPIE | mstatus::MPIE | mstatus::SPP |
                                  mstatus::MPP | mstatus::FS | mstatus::MPRV | mstatus::SUM | mstatus::MXR |
                                  mstatus::TVM | mstatus::TW | mstatus::TSR;
-// Interrupts: SSI, MSI, STI, MTI, SEI, MEI.
+// Interrupts: SSI, MSI, STI, MTI, SEI, MEI, and Sscofpmf's LCOFI.
 constexpr u64 kMieWritable = irq_bit(kIrqSSI) | irq_bit(kIrqMSI) | irq_bit(kIrqSTI) | irq_bit(kIrqMTI) |
-                             irq_bit(kIrqSEI) | irq_bit(kIrqMEI);
-// S-level interrupts may be delegated; M-level ones may not.
-constexpr u64 kMidelegWritable = irq_bit(kIrqSSI) | irq_bit(kIrqSTI) | irq_bit(kIrqSEI);
+                             irq_bit(kIrqSEI) | irq_bit(kIrqMEI) | irq_bit(kIrqLCOFI);
+// S-level interrupts (and LCOFI) may be delegated; M-level ones may not.
+constexpr u64 kMidelegWritable = irq_bit(kIrqSSI) | irq_bit(kIrqSTI) | irq_bit(kIrqSEI) | irq_bit(kIrqLCOFI);
 // Every exception except ECALL from M (11), which cannot be delegated, and
 // the reserved codes.
 constexpr u64 kMedelegWritable = 0xb3ff;
@@ -66,7 +66,9 @@ const CsrSpec kCsrs[] = {
     // here (privileged spec, "mip and mie").
     {csr::mip, "mip", [](const RiscvHart& h) { return h.live_mip(); },
      [](RiscvHart& h, u64 v) {
-       u64 writable = irq_bit(kIrqSSI) | (irq_bit(kIrqSEI) & ~h.mvien_);
+       // LCOFIP is set by a counter overflow and cleared by software
+       // (Sscofpmf, "Local Counter Overflow Interrupt").
+       u64 writable = irq_bit(kIrqSSI) | (irq_bit(kIrqSEI) & ~h.mvien_) | irq_bit(kIrqLCOFI);
        if (!(h.menvcfg_ & menvcfg::STCE)) writable |= irq_bit(kIrqSTI);
        h.mip_sw_ = (h.mip_sw_ & ~writable) | (v & writable);
        // mip.VSSIP aliases hvip.VSSIP.

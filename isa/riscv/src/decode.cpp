@@ -141,7 +141,11 @@ Decoded decode32(std::uint32_t raw) {
 }  // namespace
 
 Decoded decode(std::uint32_t raw) {
-  if ((raw & 3) == 3) return decode32(raw);
+  if ((raw & 3) == 3) {
+    Decoded d = decode32(raw);
+    classify(d, raw);
+    return d;
+  }
   const std::uint16_t half = static_cast<std::uint16_t>(raw);
   for (const Entry16& e : tables().quadrant[half & 3][half >> 13]) {
     if ((half & e.pat.mask) != e.pat.match) continue;
@@ -151,11 +155,13 @@ Decoded decode(std::uint32_t raw) {
     d.raw = half;
     d.len = 2;
     d.cname = e.spec->mnemonic;
+    classify(d, expanded);
     return d;
   }
   Decoded d = decode32(0);
   d.raw = half;
   d.len = 2;
+  classify(d, 0);
   return d;
 }
 

@@ -28,6 +28,7 @@ void RiscvHart::build_isa_name() {
   if (aia_m_) isa_name_ += "_smaia";
   if (config_.has_smstateen) isa_name_ += "_smstateen";
   if (aia_s_) isa_name_ += "_ssaia";
+  if (config_.has_sscofpmf) isa_name_ += "_sscofpmf";
   isa_name_ += "_sstc";
 }
 
@@ -71,6 +72,9 @@ void RiscvHart::reset(Addr pc) {
   pmp_changed();
   fflags_ = frm_ = 0;
   counters_ = {};
+  for (auto& e : mhpmevent_) e = 0;
+  hpm_ = {};
+  pmu_changed();
   instret_ = cycles_ = 0;
   reservation_valid_ = false;
   grace_end_ = 0;
@@ -118,6 +122,16 @@ void RiscvHart::visit_state(const StateVisitor& visit) const {
     visit(fmt::format("pmpcfg{}", i), pmpcfg_[i]);
     visit(fmt::format("pmpaddr{}", i), pmpaddr_[i]);
   }
+  for (unsigned i = 3; i < 32; ++i) {
+    visit(fmt::format("mhpmevent{}", i), mhpmevent_[i]);
+    visit(fmt::format("mhpmcounter{}", i), hpm_.value(i));
+  }
+  // The timing model is part of what both engines must agree on.
+  if (timing_) {
+    visit("model.cycles", timing_->cycles());
+    for (const pmu::EventInfo& e : pmu::events())
+      visit(fmt::format("model.{}", e.name), timing_->count(e.event));
+  }
 }
 
 void RiscvHart::begin_slice() {
@@ -135,6 +149,7 @@ std::uint64_t RiscvHart::state_fingerprint() const {
   for (unsigned r = 0; r < 32; ++r) mix(f_[r]);
   mix(instret_);
   mix(cycles_);
+  mix(counted_cycles());
   mix(static_cast<std::uint64_t>(priv_) | (virt_ ? 4 : 0) | (reservation_valid_ ? 8 : 0));
   for (std::uint64_t v : {mstatus_, mepc_, mcause_, mtval_, mip_, mie_, sepc_, scause_, stval_, satp_, vsstatus_,
                           vsepc_, hstatus_, vsatp_, hgatp_})
@@ -143,22 +158,30 @@ std::uint64_t RiscvHart::state_fingerprint() const {
 }
 
 std::uint64_t RiscvHart::interpret(std::uint64_t budget) {
-  return trace_ ? run_loop<true>(budget) : run_loop<false>(budget);
+  if (observed_) return trace_ ? run_loop<true, true>(budget) : run_loop<false, true>(budget);
+  return trace_ ? run_loop<true, false>(budget) : run_loop<false, false>(budget);
 }
 
-template <bool kTrace>
+template <bool kTrace, bool kObserve>
 std::uint64_t RiscvHart::run_loop(std::uint64_t budget) {
   std::uint64_t executed = 0;
+  // pmu_changed() yields when observation turns on or off, so the caller
+  // comes back with the other loop.
   while (executed < budget && !yield_) {
     ++executed;
-    if (interrupt_attention()) [[unlikely]]
+    if (interrupt_attention()) [[unlikely]] {
+      const Addr pc = pc_;
       take_interrupt_if_pending();
-    execute_next<kTrace>();
+      if constexpr (kObserve) {
+        if (pc_ != pc) observe_trap(pc);
+      }
+    }
+    execute_next<kTrace, kObserve>();
   }
   return executed;
 }
 
-template <bool kTrace>
+template <bool kTrace, bool kObserve>
 inline void RiscvHart::execute_next() {
   const Addr pc = pc_;
   std::uint32_t raw;
@@ -166,17 +189,21 @@ inline void RiscvHart::execute_next() {
     std::memcpy(&raw, p, 4);
   } else if (!fetch_slow(raw)) {
     ++cycles_;  // the fetch fault was taken
+    if constexpr (kObserve) observe_trap(pc);
     return;
   }
   if ((raw & 3) != 3) raw &= 0xffff;
   const Decoded& d = decode_cache_.lookup(raw);
-  execute(d, raw, d.exec);
+  execute<kObserve>(d, raw, d.exec);
   if constexpr (kTrace) {
     if (!trapped_) trace_commit(d, pc);
   }
 }
 
-void RiscvHart::step_one() { execute_next<false>(); }
+void RiscvHart::step_one() {
+  if (observed_) execute_next<false, true>();
+  else execute_next<false, false>();
+}
 
 const CsrSpec* RiscvHart::csr_check(const Decoded& d, bool write) {
   // Privileged spec, "CSR Address Mapping Conventions": bits [9:8] give the
@@ -242,7 +269,9 @@ void RiscvHart::trace_commit(const Decoded& d, std::uint64_t pc) {
   trace_->write(line);
 }
 
-template std::uint64_t RiscvHart::run_loop<true>(std::uint64_t);
-template std::uint64_t RiscvHart::run_loop<false>(std::uint64_t);
+template std::uint64_t RiscvHart::run_loop<true, false>(std::uint64_t);
+template std::uint64_t RiscvHart::run_loop<false, false>(std::uint64_t);
+template std::uint64_t RiscvHart::run_loop<true, true>(std::uint64_t);
+template std::uint64_t RiscvHart::run_loop<false, true>(std::uint64_t);
 
 }  // namespace orrery::riscv

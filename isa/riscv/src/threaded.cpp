@@ -19,14 +19,24 @@ struct RiscvOp {
   Decoded d;
 };
 
-struct RiscvIsa {
+// kTimed: the timing model is on, so every op goes through the observed
+// execute (which feeds the model and the PMU) and any op may end its block
+// (a counter overflow raises an interrupt).
+template <bool kTimed>
+struct RiscvIsaT {
   using Hart = RiscvHart;
   using Op = RiscvOp;
   // Bounds the cost of building and of stepping a slice's tail.
   static constexpr std::uint32_t kMaxBlockOps = 64;
 
   static bool interrupt_attention(const RiscvHart& h) { return h.interrupt_attention(); }
-  static void take_interrupt(RiscvHart& h) { h.take_interrupt_if_pending(); }
+  static void take_interrupt(RiscvHart& h) {
+    const Addr pc = h.pc_;
+    h.take_interrupt_if_pending();
+    if constexpr (kTimed) {
+      if (h.pc_ != pc) h.observe_trap(pc);
+    }
+  }
   // The interpreter fetches through the same lookup (4 bytes, so an
   // instruction in a page's last two bytes always takes its slow path).
   static const std::uint8_t* fetch_host(RiscvHart& h) {
@@ -44,7 +54,7 @@ struct RiscvIsa {
   }
 
   // Exactly the interpreter's per-instruction work after fetch and decode.
-  static void exec(RiscvHart& h, const RiscvOp& op) { h.execute(op.d, op.d.raw, op.d.exec); }
+  static void exec(RiscvHart& h, const RiscvOp& op) { h.execute<kTimed>(op.d, op.d.raw, op.d.exec); }
 
   // ---- hot ops: the loop inlines these instructions' semantics ----
   // The functions are the instruction tables' own (insns/rv64i_sem.hpp);
@@ -93,13 +103,17 @@ struct RiscvIsa {
 
   template <unsigned I>
   static constexpr bool hot_may_leave() {
-    return kHot[I].kind == Kind::Memory;
+    return kTimed || kHot[I].kind == Kind::Memory;
   }
   template <unsigned I>
   static void hot(RiscvHart& h, const RiscvOp& op) {
     constexpr HotOp k = kHot[I];
     const Decoded& d = op.d;
-    if constexpr (k.kind == Kind::Nop) {
+    if constexpr (kTimed) {
+      if constexpr (k.fn == nullptr) h.execute<true>(d, d.raw, d.exec);
+      else h.execute<true>(d, d.raw, k.fn);
+      return;
+    } else if constexpr (k.kind == Kind::Nop) {
       // nothing but retiring
     } else if constexpr (k.kind == Kind::Pure) {
       k.fn(h, d);  // rd != 0 (label_for), so x0 stays zero
@@ -171,12 +185,16 @@ struct RiscvIsa {
 };
 
 std::uint64_t RiscvHart::run_threaded(threaded::Context& context, std::uint64_t budget) {
-  // The textual trace is the interpreter's.
-  if (trace_) return interpret(budget);
+  // The textual trace is the interpreter's, and so is observation without
+  // a timing model (a counter counting for a while).
+  if (trace_ || (observed_ && !timing_)) return interpret(budget);
   if (!context.cache) context.cache = std::make_unique<threaded::BlockCache<RiscvOp>>(bus_, context.capacity_bytes);
   auto* cache = dynamic_cast<threaded::BlockCache<RiscvOp>*>(context.cache.get());
   if (!cache) throw Error("threaded engine: harts of different ISAs in one machine are not supported");
-  return threaded::run_blocks<RiscvIsa>(*this, *cache, budget);
+  // A machine's harts all have a model or none, so one cache never mixes
+  // the two instantiations' op labels.
+  if (timing_) return threaded::run_blocks<RiscvIsaT<true>>(*this, *cache, budget);
+  return threaded::run_blocks<RiscvIsaT<false>>(*this, *cache, budget);
 }
 
 }  // namespace orrery::riscv

@@ -36,6 +36,7 @@ class HartTest : public ::testing::Test {
   void exec(std::uint32_t insn) {
     const unsigned len = (insn & 3) == 3 ? 4 : 2;
     put(hart_->pc(), insn, len);
+    hart_->clear_yield();  // a machine clears it at every slice (e.g. after a PMU change)
     hart_->interpret(1);
   }
   void enable_fp() { hart_->mstatus_ |= mstatus::FS; }

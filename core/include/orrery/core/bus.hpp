@@ -75,6 +75,9 @@ class Bus {
   void add_mmio(std::string name, Addr base, std::uint64_t size, Device& device);
 
   const BusRegion* find(Addr pa) const;
+  // The physical address of host byte p of RAM or ROM (the timing model
+  // indexes its caches physically); false when p is not guest memory.
+  bool phys_of_host(const std::uint8_t* p, Addr& pa) const;
   const std::vector<BusRegion>& regions() const { return regions_; }
 
   // Host pointer to [pa, pa+len) if it lies wholly inside one RAM region

@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "orrery/core/timing.hpp"
+
 namespace orrery::riscv {
 
 class RiscvHart;
@@ -44,7 +46,16 @@ struct Decoded {
   std::uint32_t raw = 0;                  // 16 or 32 bits as fetched
   std::uint8_t rd = 0, rs1 = 0, rs2 = 0, rs3 = 0, rm = 0;
   std::uint8_t len = 4;                   // 2 or 4 bytes
+  // What the timing model needs (classify(); timing::kRegs numbering:
+  // x1-x31 are 1-31, f0-f31 are 32-63, 0 is none).
+  timing::OpClass tclass = timing::OpClass::Alu;
+  timing::Control tcontrol = timing::Control::None;
+  std::uint8_t tdst = 0;
+  std::uint8_t tsrc[3] = {0, 0, 0};
 };
+
+// Fill in d's timing fields from its (expanded) 32-bit encoding.
+void classify(Decoded& d, std::uint32_t expanded);
 
 // Decode one instruction (16-bit encodings have raw[1:0] != 3). Never fails:
 // an unknown or reserved encoding yields the illegal-instruction handler.

@@ -73,7 +73,7 @@ constexpr std::uint64_t VSXL_64 = 2ull << 32;  // VS-mode XLEN is 64, read-only
 // Registers").
 enum Irq : unsigned {
   kIrqSSI = 1, kIrqVSSI = 2, kIrqMSI = 3, kIrqSTI = 5, kIrqVSTI = 6, kIrqMTI = 7,
-  kIrqSEI = 9, kIrqVSEI = 10, kIrqMEI = 11, kIrqSGEI = 12,
+  kIrqSEI = 9, kIrqVSEI = 10, kIrqMEI = 11, kIrqSGEI = 12, kIrqLCOFI = 13,
 };
 // The VS-level interrupts, which H makes read-only one in mideleg.
 constexpr std::uint64_t kVsIrqs = (1ull << 2) | (1ull << 6) | (1ull << 10);

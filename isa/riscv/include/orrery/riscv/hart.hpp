@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -10,7 +11,9 @@
 
 #include "orrery/core/bus.hpp"
 #include "orrery/core/hart.hpp"
+#include "orrery/core/timing.hpp"
 #include "orrery/mmu/soft_tlb.hpp"
+#include "orrery/pmu/pmu.hpp"
 #include "orrery/riscv/aia.hpp"
 #include "orrery/riscv/csr.hpp"
 #include "orrery/riscv/decode.hpp"
@@ -31,6 +34,7 @@ struct HartConfig {
   bool has_h = false;     // the hypervisor extension (misa.H); on with -cpu rv64,h=true
   unsigned geilen = 0;    // guest external interrupt lines (hgeip bits 1..GEILEN)
   bool has_smstateen = true;  // Smstateen/Ssstateen
+  bool has_sscofpmf = true;   // counter overflow and mode filtering (LCOFI)
 };
 
 // One RV64IMAFDC hart: architectural state, the memory access paths, trap
@@ -48,6 +52,7 @@ class RiscvHart final : public Hart {
   std::uint64_t cycles() const override { return cycles_; }
   std::uint64_t interpret(std::uint64_t budget) override;
   std::uint64_t run_threaded(threaded::Context& context, std::uint64_t budget) override;  // threaded.cpp
+  ~RiscvHart() override;
   void visit_state(const StateVisitor& visit) const override;
   std::uint64_t state_fingerprint() const override;
   void begin_slice() override;
@@ -259,6 +264,24 @@ class RiscvHart final : public Hart {
   // before every instruction.
   bool interrupt_attention() const { return (mip_ & mie_) != 0 || aia_virtual_pending_; }
 
+  // ---- the timing model and the PMU (timing_glue.cpp, csr_counters.cpp) ----
+  // Give this hart a pipeline and L1s whose misses go to the shared memory.
+  void attach_timing(timing::Memory& memory, const timing::Config& config);
+  const timing::Core* timing_core() const { return timing_.get(); }
+  // What the PMU counts: the model's events, or without a model the
+  // functional ones (cycles, instructions, branches, loads, stores).
+  const timing::EventCounts& event_counts() const { return timing_ ? timing_->events() : functional_events_; }
+  // The cycles mcycle counts: the model's when there is one.
+  std::uint64_t counted_cycles() const { return timing_ ? timing_->cycles() : cycles_; }
+  // Instructions run observed (the slower loop that feeds the model and
+  // the counters): always with a model, else while a counter counts.
+  bool observed() const { return observed_; }
+  // After mhpmevent or mcountinhibit changed: which counters count in which
+  // mode, and whether the hart must run observed.
+  void pmu_changed();
+  pmu::CounterBank hpm_;                 // mhpmcounter3-31 (indices 3-31)
+  std::uint64_t mhpmevent_[32] = {};     // selector and Sscofpmf bits
+
   // Architectural CSR state, public to the csr_*.cpp accessor files.
   struct Counters {
     std::uint64_t cycle_offset = 0, instret_offset = 0;
@@ -301,34 +324,69 @@ class RiscvHart final : public Hart {
   void pmp_changed();
   std::uint8_t fflags_ = 0, frm_ = 0;
   std::uint64_t instret_ = 0;  // instructions retired since reset
-  std::uint64_t cycles_ = 0;   // retired + trapped, one cycle each (no timing model yet)
+  std::uint64_t cycles_ = 0;   // retired + trapped, one each: the machine's clock (docs/timing.md)
 
  private:
-  friend struct RiscvIsa;  // the threaded engine's op handlers (threaded.cpp)
-  template <bool kTrace>
+  template <bool>
+  friend struct RiscvIsaT;  // the threaded engine's op handlers (threaded.cpp)
+  template <bool kTrace, bool kObserve>
   std::uint64_t run_loop(std::uint64_t budget);
   // Fetch, decode and execute the instruction at pc (no interrupt check).
-  template <bool kTrace>
+  template <bool kTrace, bool kObserve>
   void execute_next();
   // Execute decoded instruction d (whose bits are raw, == d.raw; the
   // interpreter has them in a register) at pc with semantics fn (d.exec, or
   // the same function known at compile time, which the threaded engine's
   // hot ops inline) and retire it, unless it trapped. The one rule both
   // engines use: a trap takes a cycle but retires nothing.
-  template <class Fn>
+  // With kObserve the timing model and the PMU see it (observe_*).
+  template <bool kObserve = false, class Fn>
   void execute(const Decoded& d, std::uint32_t raw, Fn fn) {
+    [[maybe_unused]] Observation seen;
+    if constexpr (kObserve) seen = observe_begin(d);
     npc_ = pc_ + d.len;
     trapped_ = false;
     executing_raw_ = raw;  // for htinst/mtinst, should the instruction trap
     fn(*this, d);
     x_[0] = 0;
     ++cycles_;
-    if (trapped_) [[unlikely]]
+    if (trapped_) [[unlikely]] {
+      if constexpr (kObserve) observe_end(d, seen, true);
       return;  // the trap already redirected pc
+    }
     ++instret_;
     pc_ = npc_;
+    if constexpr (kObserve) observe_end(d, seen, false);
   }
   void step_one();
+
+  // ---- observation: what the timing model and the PMU see (timing_glue.cpp) ----
+  struct Observation {
+    Addr pc = 0;
+    Addr va = 0;         // data address (loads, stores, atomics)
+    unsigned mode = 0;   // ModeIndex the instruction executed in
+  };
+  enum ModeIndex : unsigned { kModeM, kModeS, kModeU, kModeVS, kModeVU, kModes };
+  unsigned mode_index() const {
+    if (priv_ == kPrivM) return kModeM;
+    if (virt_) return priv_ == kPrivU ? kModeVU : kModeVS;
+    return priv_ == kPrivU ? kModeU : kModeS;
+  }
+  Observation observe_begin(const Decoded& d) const;
+  void observe_end(const Decoded& d, const Observation& seen, bool trapped);
+  // A fetch fault or an interrupt: the pipeline flushes, nothing retires.
+  void observe_trap(Addr pc);
+  // Feed the counters the events of one instruction executed in `mode`.
+  void count_events(unsigned mode);
+  bool physical_fetch(Addr pc, Addr& pa);
+  class ModelWalker;
+  friend class ModelWalker;
+  // Side-effect-free translation for the model: the PTE addresses a walk
+  // reads (into ptes, at most max) and the physical address. Returns the
+  // number of PTE reads; ok tells whether va translated.
+  unsigned probe_translate(Addr va, Ctx ctx, bool fetch, Addr* ptes, unsigned max, Addr& pa, bool& ok);
+  unsigned probe_stage(Addr root, unsigned levels, unsigned top_bits, bool vs_stage, Addr va, Addr* ptes,
+                       unsigned max, unsigned n, Addr& pa, bool& ok);
   bool fetch_slow(std::uint32_t& raw);
   bool fetch_half(Addr va, std::uint16_t& half);
   bool load_slow(Addr va, unsigned size, std::uint64_t& value);
@@ -364,6 +422,7 @@ class RiscvHart final : public Hart {
   void set_mode(Priv p, bool v) {
     priv_ = p;
     virt_ = v;
+    observed_fetch_page_ = ~Addr{0};
     update_tlb_indices();
     request_block_exit();  // blocks are looked up per privilege and V
   }
@@ -414,6 +473,16 @@ class RiscvHart final : public Hart {
   mmu::SoftTlb<>* fetch_tlb_ = &tlbs_[3];
 
   DecodeCache decode_cache_;
+
+  std::unique_ptr<timing::Core> timing_;
+  std::unique_ptr<timing::PageWalker> walker_;
+  timing::EventCounts functional_events_{};
+  std::uint32_t pmu_counting_[kModes] = {};  // counters counting in each mode
+  bool observed_ = false;
+  // The last fetch page's physical address (observation), until the
+  // translation or the mode changes.
+  Addr observed_fetch_page_ = ~Addr{0};
+  Addr observed_fetch_base_ = 0;
   std::function<std::uint64_t()> mtime_;
   std::string isa_name_;
   void build_isa_name();

@@ -1,0 +1,252 @@
+// RISC-V's side of the timing model and the PMU: turning each executed
+// instruction into a timing::Insn (physical fetch and data addresses,
+// control flow), feeding the counters, raising the Sscofpmf overflow
+// interrupt, and a side-effect-free page-table walker the model's TLB
+// misses read through the caches.
+#include <cstring>
+
+#include "orrery/riscv/hart.hpp"
+
+namespace orrery::riscv {
+
+namespace {
+
+constexpr std::uint64_t kPteV = 1, kPteR = 2, kPteW = 4, kPteX = 8;
+constexpr std::uint64_t kPpnMask = (1ull << 44) - 1;
+unsigned levels_for(unsigned mode) { return mode == 8 ? 3 : mode == 9 ? 4 : 5; }
+
+// Sscofpmf (mhpmevent bits 63:58): OF, then the inhibit bits for M, S, U,
+// VS and VU.
+constexpr std::uint64_t kOf = 1ull << 63;
+// Indexed by RiscvHart::ModeIndex: M, S, U, VS, VU.
+constexpr std::uint64_t kInhibitForMode[] = {1ull << 62, 1ull << 61, 1ull << 60, 1ull << 59, 1ull << 58};
+
+}  // namespace
+
+class RiscvHart::ModelWalker final : public timing::PageWalker {
+ public:
+  explicit ModelWalker(RiscvHart& hart) : hart_(hart) {}
+  unsigned walk_addresses(Addr va, bool fetch, Addr* out, unsigned max) override {
+    Addr pa;
+    bool ok;
+    const Ctx ctx = fetch ? Ctx{hart_.priv_, hart_.virt_} : hart_.data_ctx();
+    return hart_.probe_translate(va, ctx, fetch, out, max, pa, ok);
+  }
+
+ private:
+  RiscvHart& hart_;
+};
+
+RiscvHart::~RiscvHart() = default;
+
+void RiscvHart::attach_timing(timing::Memory& memory, const timing::Config& config) {
+  timing_ = std::make_unique<timing::Core>(config, memory);
+  walker_ = std::make_unique<ModelWalker>(*this);
+  timing_->set_walker(walker_.get());
+  pmu_changed();
+}
+
+// One stage's walk without side effects (no A/D updates, no faults): the
+// addresses of the PTEs read are appended to ptes[n...]. The VS-stage's
+// table addresses are guest physical and go through the G-stage first.
+unsigned RiscvHart::probe_stage(Addr root, unsigned levels, unsigned top_bits, bool vs_stage, Addr va, Addr* ptes,
+                                unsigned max, unsigned n, Addr& pa, bool& ok) {
+  ok = false;
+  Addr table = root;
+  for (int level = static_cast<int>(levels) - 1; level >= 0; --level) {
+    const unsigned index_bits = level == static_cast<int>(levels) - 1 ? top_bits : 9;
+    Addr pte_addr = table + ((va >> (12 + 9 * level)) & ((1ull << index_bits) - 1)) * 8;
+    if (vs_stage && (hgatp_ >> 60) != 0) {
+      bool g_ok;
+      n = probe_stage((hgatp_ & kPpnMask) << 12, levels_for(static_cast<unsigned>(hgatp_ >> 60)), 11, false,
+                      pte_addr, ptes, max, n, pte_addr, g_ok);
+      if (!g_ok) return n;
+    }
+    if (n < max) ptes[n++] = pte_addr;
+    const std::uint8_t* host = bus_.host_ptr(pte_addr, 8, false);
+    if (!host) return n;
+    std::uint64_t pte;
+    std::memcpy(&pte, host, 8);
+    if (!(pte & kPteV) || (!(pte & kPteR) && (pte & kPteW))) return n;
+    const std::uint64_t ppn = (pte >> 10) & kPpnMask;
+    if (pte & (kPteR | kPteX)) {
+      const unsigned page_bits = 12 + 9 * level;
+      pa = ((ppn >> (9 * level)) << page_bits) | (va & ((1ull << page_bits) - 1));
+      ok = true;
+      return n;
+    }
+    table = ppn << 12;
+  }
+  return n;
+}
+
+unsigned RiscvHart::probe_translate(Addr va, Ctx ctx, bool, Addr* ptes, unsigned max, Addr& pa, bool& ok) {
+  pa = va;
+  ok = true;
+  if (ctx.priv == kPrivM) return 0;
+  if (!ctx.virt) {
+    if ((satp_ >> 60) == 0) return 0;
+    return probe_stage((satp_ & kPpnMask) << 12, levels_for(static_cast<unsigned>(satp_ >> 60)), 9, false, va,
+                       ptes, max, 0, pa, ok);
+  }
+  unsigned n = 0;
+  Addr gpa = va;
+  if ((vsatp_ >> 60) != 0) {
+    n = probe_stage((vsatp_ & kPpnMask) << 12, levels_for(static_cast<unsigned>(vsatp_ >> 60)), 9, true, va, ptes,
+                    max, n, gpa, ok);
+    if (!ok) return n;
+  }
+  if ((hgatp_ >> 60) == 0) {
+    pa = gpa;
+    return n;
+  }
+  return probe_stage((hgatp_ & kPpnMask) << 12, levels_for(static_cast<unsigned>(hgatp_ >> 60)), 11, false, gpa,
+                     ptes, max, n, pa, ok);
+}
+
+// The physical address of the instruction at pc, from the fetch TLB (the
+// fetch just used it) or, for fetches that took the slow path, a probe.
+bool RiscvHart::physical_fetch(Addr pc, Addr& pa) {
+  const Addr page = pc >> 12;
+  if (page == observed_fetch_page_) {
+    pa = observed_fetch_base_ | (pc & 0xfff);
+    return true;
+  }
+  if (const std::uint8_t* host = fetch_tlb_->lookup<mmu::Access::Execute>(pc & ~Addr{0xfff}, 1)) {
+    Addr base;
+    if (bus_.phys_of_host(host, base)) {
+      observed_fetch_page_ = page;
+      observed_fetch_base_ = base;
+      pa = base | (pc & 0xfff);
+      return true;
+    }
+  }
+  Addr ptes[24];
+  bool ok;
+  probe_translate(pc, Ctx{priv_, virt_}, true, ptes, 24, pa, ok);
+  if (!ok) return false;
+  const BusRegion* r = bus_.find(pa);
+  return r && r->kind != BusRegion::Kind::Mmio;
+}
+
+RiscvHart::Observation RiscvHart::observe_begin(const Decoded& d) const {
+  Observation o;
+  o.pc = pc_;
+  o.mode = mode_index();
+  switch (d.tclass) {
+    case timing::OpClass::Load:
+    case timing::OpClass::Store:
+      o.va = x_[d.rs1] + static_cast<std::uint64_t>(d.imm);
+      break;
+    case timing::OpClass::Atomic:
+      o.va = x_[d.rs1];
+      break;
+    default:
+      break;
+  }
+  return o;
+}
+
+void RiscvHart::observe_end(const Decoded& d, const Observation& seen, bool trapped) {
+  if (timing_) {
+    timing::Insn in;
+    in.pc = seen.pc;
+    in.length = d.len;
+    in.cls = d.tclass;
+    in.trapped = trapped;
+    if (!trapped) {
+      in.fetch_cached = physical_fetch(seen.pc, in.fetch_pa);
+      in.control = d.tcontrol;
+      in.dst = d.tdst;
+      in.src[0] = d.tsrc[0];
+      in.src[1] = d.tsrc[1];
+      in.src[2] = d.tsrc[2];
+      if (d.tcontrol != timing::Control::None) {
+        in.target = pc_;
+        in.taken = pc_ != seen.pc + d.len || d.tcontrol != timing::Control::Conditional;
+      }
+      if (d.tclass == timing::OpClass::Load || d.tclass == timing::OpClass::Store ||
+          d.tclass == timing::OpClass::Atomic) {
+        in.va = seen.va;
+        // The access just went through the data TLB, unless it was MMIO
+        // or another slow-path access (the probe settles those).
+        const std::uint8_t* host = data_tlb().lookup<mmu::Access::Read>(seen.va, 1);
+        if (!host || !bus_.phys_of_host(host, in.pa)) {
+          Addr ptes[24];
+          bool ok;
+          probe_translate(seen.va, data_ctx(), false, ptes, 24, in.pa, ok);
+          const BusRegion* r = ok ? bus_.find(in.pa) : nullptr;
+          in.data_cached = r && r->kind != BusRegion::Kind::Mmio && !hlsv_active_;
+        }
+      }
+    }
+    timing_->execute(in);
+  } else {
+    auto& e = functional_events_;
+    ++e[static_cast<unsigned>(timing::Event::Cycles)];
+    if (!trapped) {
+      ++e[static_cast<unsigned>(timing::Event::Instructions)];
+      switch (d.tclass) {
+        case timing::OpClass::Load: ++e[static_cast<unsigned>(timing::Event::Loads)]; break;
+        case timing::OpClass::Store: ++e[static_cast<unsigned>(timing::Event::Stores)]; break;
+        case timing::OpClass::Atomic: ++e[static_cast<unsigned>(timing::Event::Atomics)]; break;
+        default: break;
+      }
+      if (d.tcontrol != timing::Control::None) ++e[static_cast<unsigned>(timing::Event::Branches)];
+      if (d.tcontrol == timing::Control::Conditional) ++e[static_cast<unsigned>(timing::Event::CondBranches)];
+    }
+  }
+  count_events(seen.mode);
+}
+
+void RiscvHart::observe_trap(Addr pc) {
+  const unsigned mode = mode_index();  // already the trap's target mode: close enough for one cycle
+  if (timing_) {
+    timing::Insn in;
+    in.pc = pc;
+    in.trapped = true;
+    timing_->execute(in);
+  } else {
+    ++functional_events_[static_cast<unsigned>(timing::Event::Cycles)];
+  }
+  count_events(mode);
+}
+
+// Sscofpmf: a counter that wraps while its OF bit is clear sets OF and
+// raises the local counter-overflow interrupt (LCOFIP, mip bit 13); with
+// OF already set it wraps silently.
+void RiscvHart::count_events(unsigned mode) {
+  if (!hpm_.selected()) return;
+  const std::uint32_t wrapped = hpm_.advance(event_counts(), pmu_counting_[mode]);
+  if (!wrapped || !config_.has_sscofpmf) return;
+  bool raise = false;
+  for (std::uint32_t m = wrapped; m; m &= m - 1) {
+    const unsigned i = static_cast<unsigned>(__builtin_ctz(m));
+    if (mhpmevent_[i] & kOf) continue;
+    mhpmevent_[i] |= kOf;
+    raise = true;
+  }
+  if (raise) {
+    mip_sw_ |= irq_bit(kIrqLCOFI);
+    update_mip();
+  }
+}
+
+void RiscvHart::pmu_changed() {
+  const std::uint32_t counting = hpm_.selected() & ~counters_.inhibit & ~0x7u;
+  for (unsigned mode = 0; mode < kModes; ++mode) {
+    std::uint32_t mask = 0;
+    for (std::uint32_t m = counting; m; m &= m - 1) {
+      const unsigned i = static_cast<unsigned>(__builtin_ctz(m));
+      if (!config_.has_sscofpmf || !(mhpmevent_[i] & kInhibitForMode[mode])) mask |= 1u << i;
+    }
+    pmu_counting_[mode] = mask;
+  }
+  const bool observed = timing_ != nullptr || counting != 0;
+  if (observed != observed_) {
+    observed_ = observed;
+    request_yield();  // the engines pick their loop when they are entered
+  }
+}
+
+}  // namespace orrery::riscv
