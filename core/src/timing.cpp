@@ -32,6 +32,7 @@ Cache::Cache(const CacheConfig& config, std::string_view what) : config_(config)
 }
 
 void Cache::clear() {
+  last_ = nullptr;
   std::fill(lines_.begin(), lines_.end(), Line{});
   std::fill(plru_.begin(), plru_.end(), 0);
 }
@@ -84,12 +85,17 @@ unsigned Cache::victim_way(std::size_t set) const {
 
 Cache::Result Cache::access(Addr pa, bool write) {
   const Addr tag = pa >> line_shift_;
+  if (last_ && last_->tag == tag) [[likely]] {
+    last_->dirty |= write;
+    return {true, false, 0};
+  }
   const std::size_t set = tag & (sets_ - 1);
   Line* row = &lines_[set * config_.ways];
   for (unsigned w = 0; w < config_.ways; ++w) {
     if (row[w].tag == tag) {
       row[w].dirty |= write;
       touch(set, w);
+      last_ = &row[w];
       return {true, false, 0};
     }
   }
@@ -97,6 +103,7 @@ Cache::Result Cache::access(Addr pa, bool write) {
   Result r{false, row[w].tag != ~Addr{0} && row[w].dirty, row[w].tag << line_shift_};
   row[w] = Line{tag, 0, write};
   touch(set, w);
+  last_ = &row[w];
   return r;
 }
 
@@ -120,20 +127,30 @@ Core::Tlb::Tlb(const TlbConfig& c) : ways_(std::max<std::uint32_t>(1, std::min(c
   stamps_.assign(c.entries, 0);
 }
 
-void Core::Tlb::clear() { std::fill(tags_.begin(), tags_.end(), ~Addr{0}); }
+void Core::Tlb::clear() {
+  std::fill(tags_.begin(), tags_.end(), ~Addr{0});
+  hint_.fill(0);
+}
 
 bool Core::Tlb::access(Addr vpn) {
+  std::uint32_t& hint = hint_[vpn & 255];
+  if (tags_[hint] == vpn) {
+    stamps_[hint] = ++clock_;
+    return true;
+  }
   const std::size_t base = (vpn & (sets_ - 1)) * ways_;
   std::size_t victim = base;
   for (std::size_t i = base; i < base + ways_; ++i) {
     if (tags_[i] == vpn) {
       stamps_[i] = ++clock_;
+      hint = static_cast<std::uint32_t>(i);
       return true;
     }
     if (stamps_[i] < stamps_[victim]) victim = i;
   }
   tags_[victim] = vpn;
   stamps_[victim] = ++clock_;
+  hint = static_cast<std::uint32_t>(victim);
   return false;
 }
 
@@ -153,6 +170,7 @@ Core::Core(const Config& config, Memory& memory)
     throw Error("timing: btb_entries must be btb_ways times a power of two");
   if (p.ras_entries == 0) throw Error("timing: ras_entries must be at least 1");
   counters_.assign(p.table_entries, 1);  // weakly not taken
+  fetch_line_shift_ = static_cast<unsigned>(std::countr_zero(config.l1i.line));
   btb_.resize(p.btb_entries);
   btb_sets_ = p.btb_entries / p.btb_ways;
   ras_.assign(p.ras_entries, 0);
@@ -211,7 +229,7 @@ std::uint32_t Core::fetch(const Insn& insn, Cause& cause) {
     fetch_line_ = ~Addr{0};
     return config_.memory_latency;
   }
-  const Addr line = insn.fetch_pa >> std::countr_zero(config_.l1i.line);
+  const Addr line = insn.fetch_pa >> fetch_line_shift_;
   if (line == fetch_line_) return 0;
   fetch_line_ = line;
   std::uint32_t tlb_cost = 0, cache_cost = 0;
@@ -237,28 +255,37 @@ std::uint32_t Core::fetch(const Insn& insn, Cause& cause) {
 
 Core::Prediction Core::predict(const Insn& insn) {
   const PredictorConfig& p = config_.predictor;
-  const auto btb_lookup = [&](Addr& target) {
+  std::uint32_t& hint = btb_hint_[(insn.pc >> 1) & 255];
+  // The entry holding pc, or nullptr.
+  const auto btb_find = [&]() -> BtbEntry* {
+    if (btb_[hint].pc == insn.pc) return &btb_[hint];
     const std::size_t base = ((insn.pc >> 1) & (btb_sets_ - 1)) * p.btb_ways;
     for (std::size_t i = base; i < base + p.btb_ways; ++i) {
       if (btb_[i].pc == insn.pc) {
-        btb_[i].stamp = ++btb_clock_;
-        target = btb_[i].target;
-        return true;
+        hint = static_cast<std::uint32_t>(i);
+        return &btb_[i];
       }
     }
-    return false;
+    return nullptr;
+  };
+  const auto btb_lookup = [&](Addr& target) {
+    BtbEntry* e = btb_find();
+    if (!e) return false;
+    e->stamp = ++btb_clock_;
+    target = e->target;
+    return true;
   };
   const auto btb_update = [&] {
-    const std::size_t base = ((insn.pc >> 1) & (btb_sets_ - 1)) * p.btb_ways;
-    std::size_t victim = base;
-    for (std::size_t i = base; i < base + p.btb_ways; ++i) {
-      if (btb_[i].pc == insn.pc) {
-        victim = i;
-        break;
-      }
-      if (btb_[i].stamp < btb_[victim].stamp) victim = i;
+    BtbEntry* e = btb_find();
+    if (!e) {
+      const std::size_t base = ((insn.pc >> 1) & (btb_sets_ - 1)) * p.btb_ways;
+      std::size_t victim = base;
+      for (std::size_t i = base; i < base + p.btb_ways; ++i)
+        if (btb_[i].stamp < btb_[victim].stamp) victim = i;
+      hint = static_cast<std::uint32_t>(victim);
+      e = &btb_[victim];
     }
-    btb_[victim] = {insn.pc, insn.target, ++btb_clock_};
+    *e = {insn.pc, insn.target, ++btb_clock_};
   };
   const auto push_return = [&] {
     ras_[ras_top_] = insn.pc + insn.length;
@@ -387,9 +414,12 @@ void Core::execute(const Insn& insn) {
     return;
   }
 
-  Cause fetch_cause = Cause::ICache;
-  if (const std::uint32_t cost = fetch(insn, fetch_cause))
-    front_ = {std::max(front_.at, natural) + cost, fetch_cause};
+  // Most instructions come from the line the previous one did.
+  if (!insn.fetch_cached || (insn.fetch_pa >> fetch_line_shift_) != fetch_line_) [[unlikely]] {
+    Cause fetch_cause = Cause::ICache;
+    if (const std::uint32_t cost = fetch(insn, fetch_cause))
+      front_ = {std::max(front_.at, natural) + cost, fetch_cause};
+  }
 
   std::uint64_t at = natural;
   Cause cause = Cause::Base;
@@ -400,8 +430,10 @@ void Core::execute(const Insn& insn) {
     }
   };
   wait(front_);
-  for (const std::uint8_t s : insn.src)
-    if (s) wait(regs_[s]);
+  // regs_[0] ("none") is never written, so it is always ready.
+  wait(regs_[insn.src[0]]);
+  wait(regs_[insn.src[1]]);
+  wait(regs_[insn.src[2]]);
   if (serial) wait({last_result_, Cause::Other});
   wait({unit_busy_[static_cast<unsigned>(insn.cls)], Cause::Other});
   issue_at(at, cause);
@@ -446,7 +478,7 @@ void Core::execute(const Insn& insn) {
       break;
   }
   const std::uint64_t ready = at + std::max<std::uint32_t>(latency, 1);
-  if (insn.dst) regs_[insn.dst] = {ready, result_cause};
+  if (insn.dst) regs_[insn.dst] = {ready, result_cause};  // keeps regs_[0] ready
   last_result_ = std::max(last_result_, ready);
   if (serial) slots_ = width;  // nothing issues beside a serialising instruction
 

@@ -9,6 +9,7 @@
 
 #include "orrery/core/engine.hpp"
 #include "orrery/core/machine.hpp"
+#include "orrery/core/timing.hpp"
 #include "orrery/platforms/virtio_blk.hpp"
 #include "orrery/platforms/virtio_mmio.hpp"
 #include "orrery/platforms/virtio_rng.hpp"
@@ -57,7 +58,13 @@ po::options_description describe_base(CliOptions& o, std::string& memory, std::s
       ("lockstep", po::bool_switch(&o.lockstep),
        "run the threaded engine and the interpreter side by side on two copies of the machine, compare "
        "them after every slice and stop at the first divergence (exit status 125)")
-      ("stats", po::bool_switch(&o.stats), "print instructions retired, host seconds and MIPS at exit");
+      ("timing", po::value(&o.timing)->value_name("PRESET|FILE|none"),
+       "cycle-approximate timing model: a preset (small: single-issue in-order; dual: dual-issue in-order), "
+       "an INI file (docs/timing.md), or none (default: one cycle per instruction, fastest)")
+      ("stats", po::bool_switch(&o.stats),
+       "print instructions retired, host seconds and MIPS at exit; with --timing also each hart's IPC, CPI "
+       "stack, miss rates and MPKI (and those of the guest-marked region)")
+      ("stats-json", po::value(&o.stats_json)->value_name("FILE"), "write the --stats figures to FILE as JSON");
   return d;
 }
 
@@ -274,6 +281,8 @@ CliOptions parse_command_line(int argc, const char* const* argv) {
   if (o.dump_dtb.empty() && vm.count("dump-dtb")) throw Error("--dump-dtb needs a file name");
   add_virtio_devices(o, drives, devices);
   make_engine(o.engine);  // validates the name
+  if (o.timing != "none") o.virt.timing = timing::load_config(o.timing);
+  if (vm.count("stats-json") && o.stats_json.empty()) throw Error("--stats-json needs a file name");
   return o;
 }
 

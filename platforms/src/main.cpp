@@ -11,6 +11,7 @@
 #include "orrery/core/trace.hpp"
 #include "orrery/platforms/cli.hpp"
 #include "orrery/platforms/lockstep.hpp"
+#include "orrery/platforms/stats_report.hpp"
 
 namespace {
 
@@ -75,16 +76,8 @@ int run(const orrery::CliOptions& options) {
   console.flush();
   if (trace) trace->flush();
 
-  if (options.stats) {
-    const std::uint64_t retired = machine.retired();
-    std::cerr << fmt::format("orrery: instructions retired: {}\n", retired);
-    if (machine.harts().size() > 1)
-      for (auto& h : machine.harts()) std::cerr << fmt::format("orrery:   hart {}: {}\n", h->id(), h->retired());
-    std::cerr << fmt::format("orrery: guest time: {:.6f} s\n", static_cast<double>(machine.now()) / orrery::kTicksPerSecond);
-    std::cerr << fmt::format("orrery: host seconds: {:.3f}\n", seconds);
-    std::cerr << fmt::format("orrery: MIPS: {:.1f}\n", seconds > 0 ? static_cast<double>(retired) / seconds / 1e6 : 0.0);
-    machine.engine().print_stats(std::cerr);
-  }
+  if (options.stats) orrery::print_stats(machine, seconds, std::cerr);
+  if (!options.stats_json.empty()) orrery::write_stats_json(machine, seconds, options.stats_json);
   if (outcome.reason == orrery::StopReason::InstructionLimit) {
     std::cerr << fmt::format("orrery: stopped after {} instructions (--max-insns)\n", outcome.executed);
     return kExitInstructionLimit;

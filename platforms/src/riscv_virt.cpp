@@ -61,6 +61,11 @@ std::vector<riscv::RiscvHart*> add_harts(Machine& machine, const RiscvVirtConfig
   for (unsigned i = 0; i < count; ++i)
     harts.push_back(
         &static_cast<riscv::RiscvHart&>(machine.add_hart(std::make_unique<riscv::RiscvHart>(i, machine, hart_config))));
+  if (config.timing) {
+    // Each hart has its own pipeline and L1s; the L2 and memory are shared.
+    auto& memory = machine.keep(std::make_unique<timing::Memory>(*config.timing));
+    for (riscv::RiscvHart* hart : harts) hart->attach_timing(memory, *config.timing);
+  }
   return harts;
 }
 

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <initializer_list>
 
+#include "orrery/pmu/pmu.hpp"
 #include "orrery/irqchip/imsic.hpp"
 #include "orrery/platforms/riscv_virt.hpp"
 
@@ -297,6 +298,28 @@ void write_syscon(FdtWriter& w, const Phandles& ph) {
 
 }  // namespace
 
+// The SBI PMU's map (OpenSBI reads it from /pmu, compatible "riscv,pmu",
+// and removes it before Linux sees the tree): which Orrery selector
+// (mhpmevent value) each SBI hardware or cache event is, and which counters
+// may count it. Counters 3-31 count anything; cycles and instructions may
+// also use mcycle (0) and minstret (2). Raw events (perf's rNN) are
+// selectors with bits 55:8 clear (docs/pmu.md).
+void write_pmu(FdtWriter& w) {
+  constexpr std::uint32_t kProgrammable = 0xfffffff8u;
+  std::vector<std::uint32_t> to_counters, to_event;
+  for (const pmu::SbiMapping& m : pmu::sbi_mappings()) {
+    const std::uint32_t fixed = m.sbi_event == 1 ? 1u : m.sbi_event == 2 ? 4u : 0u;
+    to_counters.insert(to_counters.end(), {m.sbi_event, m.sbi_event, kProgrammable | fixed});
+    to_event.insert(to_event.end(), {m.sbi_event, 0, m.code});
+  }
+  w.begin("pmu");
+  w.str("compatible", "riscv,pmu");
+  w.cells("riscv,event-to-mhpmevent", to_event);
+  w.cells("riscv,event-to-mhpmcounters", to_counters);
+  w.cells("riscv,raw-event-to-mhpmcounters", {0, 0, 0xffffffffu, 0xffffff00u, kProgrammable});
+  w.end();
+}
+
 std::vector<std::uint8_t> make_virt_fdt(const VirtFdtParams& p) {
   const Phandles ph(static_cast<unsigned>(p.isa.size()), p.aia);
   FdtWriter w;
@@ -312,6 +335,7 @@ std::vector<std::uint8_t> make_virt_fdt(const VirtFdtParams& p) {
   w.reg64(virt_map::kDram, p.ram_size);
   w.end();
   write_cpus(w, p);
+  write_pmu(w);
   write_soc(w, p, ph);
   return w.finish();
 }

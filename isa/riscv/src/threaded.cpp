@@ -138,7 +138,9 @@ struct RiscvIsaT {
   static const void* label_for(const Decoded& d, const void* const* labels) {
     for (unsigned i = 1; i < kHotOps; ++i) {
       if (kHot[i].fn != d.exec) continue;
-      if (kHot[i].kind == Kind::Pure && d.rd == 0) return labels[threaded::kHotBase];  // Nop
+      // A Pure op writing x0 only retires, except SLTI's HINTs (the
+      // statistics-region markers).
+      if (kHot[i].kind == Kind::Pure && d.rd == 0) return d.exec == sem::i_slti ? labels[0] : labels[threaded::kHotBase];
       return labels[threaded::kHotBase + i];
     }
     return labels[0];

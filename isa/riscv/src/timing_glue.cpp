@@ -155,7 +155,10 @@ void RiscvHart::observe_end(const Decoded& d, const Observation& seen, bool trap
     in.cls = d.tclass;
     in.trapped = trapped;
     if (!trapped) {
-      in.fetch_cached = physical_fetch(seen.pc, in.fetch_pa);
+      if ((seen.pc >> 12) == observed_fetch_page_) [[likely]]
+        in.fetch_pa = observed_fetch_base_ | (seen.pc & 0xfff);
+      else
+        in.fetch_cached = physical_fetch(seen.pc, in.fetch_pa);
       in.control = d.tcontrol;
       in.dst = d.tdst;
       in.src[0] = d.tsrc[0];
@@ -197,6 +200,19 @@ void RiscvHart::observe_end(const Decoded& d, const Observation& seen, bool trap
     }
   }
   count_events(seen.mode);
+}
+
+void RiscvHart::region_marker(bool begin) {
+  // Without a model only the two clocks exist outside observation.
+  timing::EventCounts now{};
+  if (timing_) {
+    now = timing_->events();
+  } else {
+    now[static_cast<unsigned>(timing::Event::Cycles)] = cycles_;
+    now[static_cast<unsigned>(timing::Event::Instructions)] = instret_;
+  }
+  if (begin) region_.begin(now);
+  else region_.end(now);
 }
 
 void RiscvHart::observe_trap(Addr pc) {

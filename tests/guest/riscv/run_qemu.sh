@@ -27,7 +27,7 @@ tests="$*"
 [ -n "$tests" ] || tests="rv64i_alu rv64i_mem rv64i_control rv64m rv64a rv64f rv64d rvc zicsr traps fencei smc_stress \
  priv_modes vm_sv39 vm_sv48 vm_sv57 pmp interrupts cpubound intloop"
 # tests linked with the privileged-architecture helpers (ORRERY_GUEST_PRIV_TESTS)
-priv_tests=" priv_modes vm_sv39 vm_sv48 vm_sv57 pmp interrupts "
+priv_tests=" priv_modes vm_sv39 vm_sv48 vm_sv57 pmp interrupts pmu "
 mkdir -p "$build"
 flags="-march=rv64gc -mabi=lp64d -mcmodel=medany -O2 -ffreestanding -nostdlib -nostartfiles -static \
  -fno-pie -no-pie -fno-stack-protector -Wl,--build-id=none -Wl,--no-warn-rwx-segments -Wall -Wextra -Wno-unused-function \

@@ -11,6 +11,10 @@ class TraceWriter;
 namespace threaded {
 struct Context;
 }
+namespace timing {
+class Core;
+struct Region;
+}
 
 // The ISA-neutral face of one hardware thread. Each ISA implements it with
 // its architectural state; the core only schedules harts and accounts time.
@@ -93,6 +97,13 @@ class Hart {
   // compares two machines' harts). Names are the manuals' (pc, a0, mstatus).
   using StateVisitor = std::function<void(std::string_view name, std::uint64_t value)>;
   virtual void visit_state(const StateVisitor&) const {}
+
+  // The hart's timing model (pipeline, L1s), or nullptr when it has none
+  // (--timing none): for reports.
+  virtual const timing::Core* timing_model() const { return nullptr; }
+  // The events between the guest's region markers (docs/timing.md), or
+  // nullptr if the ISA has no markers.
+  virtual const timing::Region* stats_region() const { return nullptr; }
 
   // nullptr turns tracing off.
   void set_trace(TraceWriter* trace) { trace_ = trace; }

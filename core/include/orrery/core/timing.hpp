@@ -113,6 +113,25 @@ enum class Event : std::uint8_t {
 constexpr unsigned kEvents = static_cast<unsigned>(Event::kCount);
 using EventCounts = std::array<std::uint64_t, kEvents>;
 
+// A statistics region the guest marks (gem5's reset/dump stats): events
+// between begin and end markers, summed over every marked pair.
+struct Region {
+  EventCounts total{};
+  EventCounts start{};
+  bool open = false;
+  unsigned count = 0;  // regions closed
+  void begin(const EventCounts& now) {
+    start = now;
+    open = true;
+  }
+  void end(const EventCounts& now) {
+    if (!open) return;
+    for (unsigned i = 0; i < kEvents; ++i) total[i] += now[i] - start[i];
+    open = false;
+    ++count;
+  }
+};
+
 enum class Replacement : std::uint8_t { Lru, TreePlru };
 enum class PredictorKind : std::uint8_t { Bimodal, Gshare };
 
@@ -167,6 +186,8 @@ std::vector<std::string> preset_names();
 class Cache {
  public:
   explicit Cache(const CacheConfig& config, std::string_view what);
+  Cache(const Cache&) = delete;  // last_ points into lines_
+  Cache& operator=(const Cache&) = delete;
   struct Result {
     bool hit;
     bool evicted_dirty;
@@ -191,6 +212,10 @@ class Cache {
   std::vector<Line> lines_;            // sets_ * ways
   std::vector<std::uint64_t> plru_;    // tree bits per set (TreePlru)
   std::uint64_t clock_ = 0;
+  // The line of the previous access. Touching it again changes no
+  // replacement state (it is its set's most recent line under LRU and
+  // PLRU alike), so a repeat needs one compare.
+  Line* last_ = nullptr;
 };
 
 // The L2 and memory shared by a machine's harts.
@@ -251,6 +276,9 @@ class Core {
     std::vector<Addr> tags_;
     std::vector<std::uint64_t> stamps_;
     std::uint64_t clock_ = 0;
+    // Where each page was last found (by its low bits): a hit usually
+    // needs one compare even when the TLB is fully associative.
+    std::array<std::uint32_t, 256> hint_{};
   };
   std::uint32_t data_access(Addr pa, bool write, bool& l1_hit);
   std::uint32_t walk_cost(Addr va, bool fetch);
@@ -277,6 +305,7 @@ class Core {
   std::uint64_t last_result_ = 0;   // when every issued instruction's result is ready
   std::uint64_t unit_busy_[kOpClasses] = {};  // unpipelined units: busy until
   Addr fetch_line_ = ~Addr{0};
+  unsigned fetch_line_shift_ = 6;
   Addr fetch_page_ = ~Addr{0};
 
   // Branch prediction.
@@ -288,6 +317,7 @@ class Core {
     std::uint64_t stamp = 0;
   };
   std::vector<BtbEntry> btb_;
+  std::array<std::uint32_t, 256> btb_hint_{};  // as Tlb::hint_
   std::size_t btb_sets_ = 1;
   std::uint64_t btb_clock_ = 0;
   std::vector<Addr> ras_;

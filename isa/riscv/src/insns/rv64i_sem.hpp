@@ -33,7 +33,17 @@ inline void i_sh(RiscvHart& h, const Decoded& d) { h.store<std::uint16_t>(ea(h, 
 inline void i_sw(RiscvHart& h, const Decoded& d) { h.store<std::uint32_t>(ea(h, d), static_cast<std::uint32_t>(h.x(d.rs2))); }
 inline void i_sd(RiscvHart& h, const Decoded& d) { h.store<std::uint64_t>(ea(h, d), h.x(d.rs2)); }
 inline void i_addi(RiscvHart& h, const Decoded& d) { h.set_x(d.rd, h.x(d.rs1) + static_cast<u64>(d.imm)); }
-inline void i_slti(RiscvHart& h, const Decoded& d) { h.set_x(d.rd, static_cast<i64>(h.x(d.rs1)) < d.imm); }
+// SLTI with rd = x0 is a HINT of the custom-use space (unprivileged spec,
+// "HINT Instructions"); Orrery gives two of them a meaning, the statistics-
+// region markers slti x0, x0, 1 (begin) and 2 (end) (docs/timing.md).
+// Elsewhere they are no-ops.
+inline void i_slti(RiscvHart& h, const Decoded& d) {
+  if (d.rd == 0) [[unlikely]] {
+    if (d.rs1 == 0 && (d.imm == 1 || d.imm == 2)) h.region_marker(d.imm == 1);
+    return;
+  }
+  h.set_x(d.rd, static_cast<i64>(h.x(d.rs1)) < d.imm);
+}
 inline void i_sltiu(RiscvHart& h, const Decoded& d) { h.set_x(d.rd, h.x(d.rs1) < static_cast<u64>(d.imm)); }
 inline void i_xori(RiscvHart& h, const Decoded& d) { h.set_x(d.rd, h.x(d.rs1) ^ static_cast<u64>(d.imm)); }
 inline void i_ori(RiscvHart& h, const Decoded& d) { h.set_x(d.rd, h.x(d.rs1) | static_cast<u64>(d.imm)); }

@@ -23,6 +23,8 @@ struct CliOptions {
   std::vector<std::string> not_repeatable;
   std::string dump_dtb;  // write the device tree here and exit (QEMU's -M virt,dumpdtb=FILE)
   bool stats = false;
+  std::string stats_json;         // --stats-json FILE
+  std::string timing = "none";    // --timing PRESET|FILE|none
   bool help = false;
   bool version = false;
 };

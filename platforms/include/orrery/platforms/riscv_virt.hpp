@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "orrery/core/timing.hpp"
 #include "orrery/core/machine.hpp"
 #include "orrery/irqchip/irq_line.hpp"
 #include "orrery/platforms/char_backend.hpp"
@@ -57,6 +58,9 @@ struct RiscvVirtConfig {
   // guest time (clock=vm: deterministic runs) or the host's clock.
   std::optional<std::uint64_t> rtc_base_ns;
   bool rtc_follows_guest = false;
+  // The timing model every hart gets (--timing), sharing one L2; nullopt:
+  // none (one cycle per instruction).
+  std::optional<timing::Config> timing;
 };
 
 namespace virt_map {

@@ -268,6 +268,12 @@ class RiscvHart final : public Hart {
   // Give this hart a pipeline and L1s whose misses go to the shared memory.
   void attach_timing(timing::Memory& memory, const timing::Config& config);
   const timing::Core* timing_core() const { return timing_.get(); }
+  const timing::Core* timing_model() const override { return timing_.get(); }
+  const timing::Region* stats_region() const override { return &region_; }
+  // The statistics-region markers (slti x0, x0, 1 and 2: HINTs of the
+  // custom-use space): begin counts from this instruction on, end up to the
+  // previous one.
+  void region_marker(bool begin);
   // What the PMU counts: the model's events, or without a model the
   // functional ones (cycles, instructions, branches, loads, stores).
   const timing::EventCounts& event_counts() const { return timing_ ? timing_->events() : functional_events_; }
@@ -477,6 +483,7 @@ class RiscvHart final : public Hart {
   std::unique_ptr<timing::Core> timing_;
   std::unique_ptr<timing::PageWalker> walker_;
   timing::EventCounts functional_events_{};
+  timing::Region region_;
   std::uint32_t pmu_counting_[kModes] = {};  // counters counting in each mode
   bool observed_ = false;
   // The last fetch page's physical address (observation), until the
