@@ -8,7 +8,11 @@
 #   4. with -M virt,aia=aplic-imsic, OpenSBI 1.1 accepts the device tree and
 #      takes its IPIs from the IMSIC (so Linux's SBI IPIs arrive as MSIs);
 #      Linux 6.1 has no IMSIC/APLIC irqchip driver (they arrived in 6.10), so
-#      the UART behind the APLIC gets no interrupt and the console is hvc0.
+#      the UART behind the APLIC gets no interrupt and the console is hvc0;
+#   5. the PMU: Linux's riscv_pmu_sbi driver finds OpenSBI's counters and
+#      Sscofpmf, and /tests/perf_counters counts with perf_event_open and
+#      samples on counter overflow (LCOFI); under --timing dual the cache
+#      and branch events count too (docs/pmu.md).
 # Usage: linux_test.sh ORRERY [ENGINE|lockstep]   (exit 77 = skipped: guest
 # images not built). ENGINE is passed as --engine (default: orrery's
 # default). `lockstep` runs case 1 only, under --lockstep: both engines side
@@ -68,6 +72,13 @@ if [ "$mode" = lockstep ]; then
   [ "$failed" -eq 0 ]
   exit
 fi
+
+check pmu-driver-found-the-counters grep -q "riscv-pmu-sbi: 16 firmware and 31 hardware counters" "$tmp/smp1.out"
+check perf-samples-on-overflow grep -q "perf_counters: samples every 100000 instructions: [1-9]" "$tmp/smp1.out"
+boot timing-dual -smp 1 --timing dual -append "console=ttyS0"
+check perf-cache-misses-under-timing grep -q "perf_counters: cache-misses [1-9]" "$tmp/timing-dual.out"
+check perf-branch-misses-under-timing grep -q "perf_counters: branch-misses [1-9]" "$tmp/timing-dual.out"
+check timing-stats-reported grep -q "orrery:   CPI stack: base" "$tmp/timing-dual.out"
 
 # The pattern disk_pattern.c writes at offset 8192.
 i=0
