@@ -29,10 +29,11 @@ Cache::Cache(const CacheConfig& config, std::string_view what) : config_(config)
   line_shift_ = static_cast<unsigned>(std::countr_zero(config.line));
   lines_.resize(sets_ * config.ways);
   plru_.resize(sets_);
+  mru_.resize(sets_);
 }
 
 void Cache::clear() {
-  last_ = nullptr;
+  std::fill(mru_.begin(), mru_.end(), 0);
   std::fill(lines_.begin(), lines_.end(), Line{});
   std::fill(plru_.begin(), plru_.end(), 0);
 }
@@ -49,6 +50,7 @@ bool Cache::contains(Addr pa) const {
 // are 2n and 2n+1, root 1). Each bit points to the half that was used less
 // recently; a use flips the bits on its path to point away from it.
 void Cache::touch(std::size_t set, unsigned way) {
+  mru_[set] = static_cast<std::uint8_t>(way);
   if (config_.replacement == Replacement::Lru) {
     lines_[set * config_.ways + way].stamp = ++clock_;
     return;
@@ -85,17 +87,16 @@ unsigned Cache::victim_way(std::size_t set) const {
 
 Cache::Result Cache::access(Addr pa, bool write) {
   const Addr tag = pa >> line_shift_;
-  if (last_ && last_->tag == tag) [[likely]] {
-    last_->dirty |= write;
-    return {true, false, 0};
-  }
   const std::size_t set = tag & (sets_ - 1);
   Line* row = &lines_[set * config_.ways];
+  if (Line& mru = row[mru_[set]]; mru.tag == tag) [[likely]] {
+    mru.dirty |= write;
+    return {true, false, 0};
+  }
   for (unsigned w = 0; w < config_.ways; ++w) {
     if (row[w].tag == tag) {
       row[w].dirty |= write;
       touch(set, w);
-      last_ = &row[w];
       return {true, false, 0};
     }
   }
@@ -103,7 +104,6 @@ Cache::Result Cache::access(Addr pa, bool write) {
   Result r{false, row[w].tag != ~Addr{0} && row[w].dirty, row[w].tag << line_shift_};
   row[w] = Line{tag, 0, write};
   touch(set, w);
-  last_ = &row[w];
   return r;
 }
 

@@ -186,7 +186,7 @@ std::vector<std::string> preset_names();
 class Cache {
  public:
   explicit Cache(const CacheConfig& config, std::string_view what);
-  Cache(const Cache&) = delete;  // last_ points into lines_
+  Cache(const Cache&) = delete;
   Cache& operator=(const Cache&) = delete;
   struct Result {
     bool hit;
@@ -212,10 +212,11 @@ class Cache {
   std::vector<Line> lines_;            // sets_ * ways
   std::vector<std::uint64_t> plru_;    // tree bits per set (TreePlru)
   std::uint64_t clock_ = 0;
-  // The line of the previous access. Touching it again changes no
-  // replacement state (it is its set's most recent line under LRU and
-  // PLRU alike), so a repeat needs one compare.
-  Line* last_ = nullptr;
+  // Each set's most recently used way. Touching it again changes no
+  // replacement state (under LRU and tree-PLRU alike), so a hit there
+  // needs one compare: loops that alternate between a few lines, and
+  // accesses to the previous line, take that path.
+  std::vector<std::uint8_t> mru_;
 };
 
 // The L2 and memory shared by a machine's harts.
