@@ -184,10 +184,10 @@ void Core::flush_tlbs() {
 
 // Page-table reads go through the L1D and L2 like loads (they warm and
 // evict the same lines) but are not counted as the program's accesses.
-std::uint32_t Core::walk_cost(Addr va, bool fetch) {
+std::uint32_t Core::walk_cost(Addr va, bool fetch, unsigned context) {
   if (!walker_) return config_.page_walk_levels * config_.l1d.latency;
-  Addr ptes[8];
-  const unsigned n = walker_->walk_addresses(va, fetch, ptes, 8);
+  Addr ptes[PageWalker::kMaxReads];
+  const unsigned n = walker_->walk_addresses(va, fetch, context, ptes, PageWalker::kMaxReads);
   std::uint32_t cost = 0;
   for (unsigned i = 0; i < n; ++i) {
     cost += config_.l1d.latency;
@@ -233,11 +233,12 @@ std::uint32_t Core::fetch(const Insn& insn, Cause& cause) {
   if (line == fetch_line_) return 0;
   fetch_line_ = line;
   std::uint32_t tlb_cost = 0, cache_cost = 0;
-  const Addr page = insn.pc >> 12;
+  // TLB entries are tagged with the regime (context < 8).
+  const Addr page = (insn.pc >> 12) << 3 | insn.fetch_context;
   if (page != fetch_page_) {
     fetch_page_ = page;
     if (!itlb_.access(page)) {
-      tlb_cost = walk_cost(insn.pc, true);
+      tlb_cost = walk_cost(insn.pc, true, insn.fetch_context);
       if (tlb_cost || !walker_) ++ev(Event::ITlbMisses);
     }
   }
@@ -449,8 +450,8 @@ void Core::execute(const Insn& insn) {
       const bool write = insn.cls != OpClass::Load;
       ++ev(insn.cls == OpClass::Load ? Event::Loads : insn.cls == OpClass::Store ? Event::Stores : Event::Atomics);
       std::uint32_t tlb = 0;
-      if (!dtlb_.access(insn.va >> 12)) {
-        tlb = walk_cost(insn.va, false);
+      if (!dtlb_.access((insn.va >> 12) << 3 | insn.data_context)) {
+        tlb = walk_cost(insn.va, false, insn.data_context);
         if (tlb || !walker_) ++ev(Event::DTlbMisses);
       }
       std::uint32_t mem;

@@ -5,6 +5,7 @@
 #include <boost/property_tree/ini_parser.hpp>
 #include <boost/property_tree/ptree.hpp>
 #include <charconv>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -70,12 +71,19 @@ class Reader {
   // Every key must have been read: a typo is an error, not a default.
   void check_all_used() const {
     for (const auto& [section, keys] : tree_) {
-      if (keys.empty()) fail(section, "keys must be inside a [section]");
+      if (keys.empty() && !keys.data().empty()) fail(section, "keys must be inside a [section]");
+      check_section(section);
       for (const auto& kv : keys) {
         const std::string path = section + "." + kv.first;
         if (!used_.count(path)) fail(path, "unknown key");
       }
     }
+  }
+
+  void check_section(const std::string& section) const {
+    static const std::set<std::string> kSections = {"core", "latency", "predictor", "l1i", "l1d",
+                                                    "l2",   "memory",  "itlb",      "dtlb", "walk"};
+    if (!kSections.count(section)) fail("[" + section + "]", "unknown section");
   }
 
  private:
@@ -99,15 +107,44 @@ CacheConfig read_cache(Reader& r, const std::string& section, const CacheConfig&
 
 }  // namespace
 
+// Boost's INI reader takes only whole-line comments; the presets document
+// values with trailing ones ("size = 16K ; ..."), so strip those first.
+std::string strip_inline_comments(const std::string& text) {
+  std::istringstream in(text);
+  std::string out, line;
+  while (std::getline(in, line)) {
+    for (std::size_t i = 1; i < line.size(); ++i) {
+      if ((line[i] == ';' || line[i] == '#') && (line[i - 1] == ' ' || line[i - 1] == '\t')) {
+        line.erase(i);
+        break;
+      }
+    }
+    out += line;
+    out += '\n';
+  }
+  return out;
+}
+
 Config parse_config(const std::string& text, const std::string& origin) {
   pt::ptree tree;
-  std::istringstream in(text);
+  std::istringstream in(strip_inline_comments(text));
   try {
     pt::read_ini(in, tree);
   } catch (const pt::ini_parser_error& e) {
     throw Error(fmt::format("{}: line {}: {}", origin, e.line(), e.message()));
   }
   Reader r(tree, origin);
+  // Boost keeps no trace of an empty section; a misspelt one is still an error.
+  {
+    std::istringstream lines(text);
+    std::string line;
+    while (std::getline(lines, line)) {
+      const auto open = line.find_first_not_of(" \t");
+      if (open == std::string::npos || line[open] != '[') continue;
+      const auto close = line.find(']', open);
+      if (close != std::string::npos) r.check_section(line.substr(open + 1, close - open - 1));
+    }
+  }
   Config c;
   c.name = origin;
   c.description = r.text("core", "description", "");
@@ -173,8 +210,10 @@ Config load_config(const std::string& preset_or_path) {
       return c;
     }
   }
-  std::ifstream file(preset_or_path);
-  if (!file) {
+  std::error_code ec;
+  std::ifstream file;
+  if (std::filesystem::is_regular_file(preset_or_path, ec)) file.open(preset_or_path);
+  if (!file.is_open()) {
     throw Error(fmt::format("--timing: '{}' is neither a preset ({}) nor a readable file", preset_or_path,
                             fmt::join(preset_names(), ", ")));
   }

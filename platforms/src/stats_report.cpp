@@ -53,6 +53,21 @@ void print_counts(const EventCounts& e, const std::string& prefix, std::ostream&
                      mpki(get(e, Event::DTlbMisses)), get(e, Event::Loads), get(e, Event::Stores));
 }
 
+std::string json_string(std::string_view text) {
+  std::string s = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') {
+      s += '\\';
+      s += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      s += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+    } else {
+      s += c;
+    }
+  }
+  return s + "\"";
+}
+
 std::string json_counts(const EventCounts& e) {
   std::string s = "{";
   bool first = true;
@@ -105,7 +120,7 @@ void write_stats_json(Machine& machine, double seconds, const std::string& path)
     const Hart& h = *machine.harts()[i];
     s += fmt::format("    {{\"hart\": {}, \"instructions\": {}", h.id(), h.retired());
     if (const timing::Core* core = h.timing_model())
-      s += fmt::format(", \"timing\": \"{}\", \"events\": {}", core->config().name, json_counts(core->events()));
+      s += fmt::format(", \"timing\": {}, \"events\": {}", json_string(core->config().name), json_counts(core->events()));
     if (const timing::Region* region = h.stats_region(); region && region->count)
       s += fmt::format(", \"regions\": {}, \"region\": {}", region->count, json_counts(region->total));
     s += i + 1 < machine.harts().size() ? "},\n" : "}\n";

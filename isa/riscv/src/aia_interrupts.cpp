@@ -160,16 +160,17 @@ void RiscvHart::write_sie(u64 v) {
 }
 
 // Of hideleg bits 13-63 only LCOFI's is writable (the AIA lets the others
-// be read-only zero): a delegated LCOFI is sip's bit 13 unshifted. The
+// be read-only zero): an LCOFI delegated to HS (mideleg) and on to VS
+// (hideleg) is sip's bit 13 unshifted. The
 // other vsip/vsie bits 13-63 are hvip's and independent bits where hvien is
 // set, else zero ("The effects of hideleg and hvien on vsip and vsie").
 u64 RiscvHart::vsip_view() const {
-  return ((live_mip() & hideleg_ & kVsIrqs) >> 1) | (live_mip() & hideleg_ & kVsLocalDelegable) |
+  return ((live_mip() & hideleg_ & kVsIrqs) >> 1) | (live_mip() & hideleg_ & mideleg_ & kVsLocalDelegable) |
          (hvip_ & hvien_ & ~hideleg_ & kLocalIrqs);
 }
 
 u64 RiscvHart::vsie_view() const {
-  return ((mie_ & hideleg_ & kVsIrqs) >> 1) | (mie_ & hideleg_ & kVsLocalDelegable) |
+  return ((mie_ & hideleg_ & kVsIrqs) >> 1) | (mie_ & hideleg_ & mideleg_ & kVsLocalDelegable) |
          (vsie_virtual_ & hvien_ & ~hideleg_ & kLocalIrqs);
 }
 
@@ -188,7 +189,7 @@ void RiscvHart::write_vsip(u64 v) {
 void RiscvHart::write_vsie(u64 v) {
   const u64 m = hideleg_ & kVsIrqs;
   mie_ = (mie_ & ~m) | ((v << 1) & m);
-  const u64 lcofi = hideleg_ & kVsLocalDelegable;
+  const u64 lcofi = hideleg_ & mideleg_ & kVsLocalDelegable;
   mie_ = (mie_ & ~lcofi) | (v & lcofi);
   const u64 routed = hvien_ & ~hideleg_ & kLocalIrqs;
   vsie_virtual_ = (vsie_virtual_ & ~routed) | (v & routed);

@@ -116,6 +116,7 @@ u64 read_hpm(const RiscvHart& h) {
 template <unsigned I>
 void write_hpm(RiscvHart& h, u64 v) {
   h.hpm_.set_value(I, v);
+  if (!h.observed()) h.hpm_.forget_resync();  // this instruction is not counted anyway
 }
 template <unsigned I>
 u64 read_event(const RiscvHart& h) {

@@ -19,6 +19,9 @@ constexpr u64 kMidelegWritable = irq_bit(kIrqSSI) | irq_bit(kIrqSTI) | irq_bit(k
 // the reserved codes.
 constexpr u64 kMedelegWritable = 0xb3ff;
 
+// Without Sscofpmf, LCOFI's bits are read-only zero.
+u64 lcofi_mask(const RiscvHart& h) { return h.config().has_sscofpmf ? ~u64{0} : ~irq_bit(kIrqLCOFI); }
+
 u64 read_mstatus(const RiscvHart& h) {
   u64 v = h.mstatus_ & ~mstatus::SD;
   if ((v & mstatus::FS) == mstatus::FS) v |= mstatus::SD;  // SD summarises FS (and XS/VS) == Dirty
@@ -52,12 +55,12 @@ const CsrSpec kCsrs[] = {
     {0x303, "mideleg", [](const RiscvHart& h) { return h.mideleg_; },
      [](RiscvHart& h, u64 v) {
        const u64 fixed = h.config().has_h ? (kVsIrqs | irq_bit(kIrqSGEI)) : 0;
-       h.mideleg_ = (v & kMidelegWritable) | fixed;
+       h.mideleg_ = (v & kMidelegWritable & lcofi_mask(h)) | fixed;
      }},
     {csr::mie, "mie", [](const RiscvHart& h) { return h.mie_; },
      [](RiscvHart& h, u64 v) {
        const u64 h_bits = h.config().has_h ? (kVsIrqs | irq_bit(kIrqSGEI)) : 0;
-       h.mie_ = v & (kMieWritable | h_bits);
+       h.mie_ = v & (kMieWritable | h_bits) & lcofi_mask(h);
        h.update_mip();
      }},
     // M-level bits come from the CLINT/PLIC; SSIP, STIP (unless Sstc drives
@@ -68,7 +71,7 @@ const CsrSpec kCsrs[] = {
      [](RiscvHart& h, u64 v) {
        // LCOFIP is set by a counter overflow and cleared by software
        // (Sscofpmf, "Local Counter Overflow Interrupt").
-       u64 writable = irq_bit(kIrqSSI) | (irq_bit(kIrqSEI) & ~h.mvien_) | irq_bit(kIrqLCOFI);
+       u64 writable = (irq_bit(kIrqSSI) | (irq_bit(kIrqSEI) & ~h.mvien_) | irq_bit(kIrqLCOFI)) & lcofi_mask(h);
        if (!(h.menvcfg_ & menvcfg::STCE)) writable |= irq_bit(kIrqSTI);
        h.mip_sw_ = (h.mip_sw_ & ~writable) | (v & writable);
        // mip.VSSIP aliases hvip.VSSIP.

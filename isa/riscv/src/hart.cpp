@@ -158,6 +158,13 @@ std::uint64_t RiscvHart::state_fingerprint() const {
 }
 
 std::uint64_t RiscvHart::interpret(std::uint64_t budget) {
+  std::uint64_t done = 0;
+  do done += interpret_once(budget - done);
+  while (take_loop_switch() && done < budget);
+  return done;
+}
+
+std::uint64_t RiscvHart::interpret_once(std::uint64_t budget) {
   if (observed_) return trace_ ? run_loop<true, true>(budget) : run_loop<false, true>(budget);
   return trace_ ? run_loop<true, false>(budget) : run_loop<false, false>(budget);
 }
@@ -165,15 +172,16 @@ std::uint64_t RiscvHart::interpret(std::uint64_t budget) {
 template <bool kTrace, bool kObserve>
 std::uint64_t RiscvHart::run_loop(std::uint64_t budget) {
   std::uint64_t executed = 0;
-  // pmu_changed() yields when observation turns on or off, so the caller
-  // comes back with the other loop.
+  // pmu_changed() requests a loop switch when observation turns on or off,
+  // so the caller comes back with the other loop.
   while (executed < budget && !yield_) {
     ++executed;
     if (interrupt_attention()) [[unlikely]] {
       const Addr pc = pc_;
+      const unsigned mode = mode_index();
       take_interrupt_if_pending();
       if constexpr (kObserve) {
-        if (pc_ != pc) observe_trap(pc);
+        if (pc_ != pc) observe_trap(pc, mode, false);
       }
     }
     execute_next<kTrace, kObserve>();
@@ -187,10 +195,13 @@ inline void RiscvHart::execute_next() {
   std::uint32_t raw;
   if (const std::uint8_t* p = fetch_tlb_->lookup<mmu::Access::Execute>(pc, 4)) [[likely]] {
     std::memcpy(&raw, p, 4);
-  } else if (!fetch_slow(raw)) {
-    ++cycles_;  // the fetch fault was taken
-    if constexpr (kObserve) observe_trap(pc);
-    return;
+  } else {
+    [[maybe_unused]] const unsigned mode = kObserve ? mode_index() : 0;
+    if (!fetch_slow(raw)) {
+      ++cycles_;  // the fetch fault was taken
+      if constexpr (kObserve) observe_trap(pc, mode, true);
+      return;
+    }
   }
   if ((raw & 3) != 3) raw &= 0xffff;
   const Decoded& d = decode_cache_.lookup(raw);

@@ -58,6 +58,10 @@ unsigned RiscvHart::tlb_index(Ctx ctx) const {
 
 void RiscvHart::flush_tlbs() {
   for (auto& t : tlbs_) t.flush();
+  // The model's TLBs forget too (SFENCE.VMA, satp, hgatp, PMP, MXR), and the
+  // observed fetch page may now translate elsewhere.
+  observed_fetch_page_ = ~Addr{0};
+  if (timing_) timing_->flush_tlbs();
   request_block_exit();  // the running block's fetch translation is gone
 }
 

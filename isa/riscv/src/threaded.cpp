@@ -32,9 +32,10 @@ struct RiscvIsaT {
   static bool interrupt_attention(const RiscvHart& h) { return h.interrupt_attention(); }
   static void take_interrupt(RiscvHart& h) {
     const Addr pc = h.pc_;
+    const unsigned mode = h.mode_index();
     h.take_interrupt_if_pending();
     if constexpr (kTimed) {
-      if (h.pc_ != pc) h.observe_trap(pc);
+      if (h.pc_ != pc) h.observe_trap(pc, mode, false);
     }
   }
   // The interpreter fetches through the same lookup (4 bytes, so an
@@ -187,16 +188,20 @@ struct RiscvIsaT {
 };
 
 std::uint64_t RiscvHart::run_threaded(threaded::Context& context, std::uint64_t budget) {
-  // The textual trace is the interpreter's, and so is observation without
-  // a timing model (a counter counting for a while).
-  if (trace_ || (observed_ && !timing_)) return interpret(budget);
   if (!context.cache) context.cache = std::make_unique<threaded::BlockCache<RiscvOp>>(bus_, context.capacity_bytes);
   auto* cache = dynamic_cast<threaded::BlockCache<RiscvOp>*>(context.cache.get());
   if (!cache) throw Error("threaded engine: harts of different ISAs in one machine are not supported");
-  // A machine's harts all have a model or none, so one cache never mixes
-  // the two instantiations' op labels.
-  if (timing_) return threaded::run_blocks<RiscvIsaT<true>>(*this, *cache, budget);
-  return threaded::run_blocks<RiscvIsaT<false>>(*this, *cache, budget);
+  std::uint64_t done = 0;
+  do {
+    // The textual trace is the interpreter's, and so is observation without
+    // a timing model (while a counter counts). A machine's harts all have a
+    // model or none, so one cache never mixes the two instantiations' op
+    // labels.
+    if (trace_ || (observed_ && !timing_)) done += interpret_once(budget - done);
+    else if (timing_) done += threaded::run_blocks<RiscvIsaT<true>>(*this, *cache, budget - done);
+    else done += threaded::run_blocks<RiscvIsaT<false>>(*this, *cache, budget - done);
+  } while (take_loop_switch() && done < budget);
+  return done;
 }
 
 }  // namespace orrery::riscv

@@ -23,14 +23,30 @@ constexpr std::uint64_t kInhibitForMode[] = {1ull << 62, 1ull << 61, 1ull << 60,
 
 }  // namespace
 
+// Timing contexts (timing::Insn::fetch_context, data_context) are the
+// ModeIndex of the access's translation regime.
+RiscvHart::Ctx ctx_of(unsigned context) {
+  switch (context) {
+    case RiscvHart::kModeM: return {kPrivM, false};
+    case RiscvHart::kModeS: return {kPrivS, false};
+    case RiscvHart::kModeU: return {kPrivU, false};
+    case RiscvHart::kModeVS: return {kPrivS, true};
+    default: return {kPrivU, true};
+  }
+}
+unsigned context_of(RiscvHart::Ctx ctx) {
+  if (ctx.priv == kPrivM) return RiscvHart::kModeM;
+  if (ctx.virt) return ctx.priv == kPrivU ? RiscvHart::kModeVU : RiscvHart::kModeVS;
+  return ctx.priv == kPrivU ? RiscvHart::kModeU : RiscvHart::kModeS;
+}
+
 class RiscvHart::ModelWalker final : public timing::PageWalker {
  public:
   explicit ModelWalker(RiscvHart& hart) : hart_(hart) {}
-  unsigned walk_addresses(Addr va, bool fetch, Addr* out, unsigned max) override {
+  unsigned walk_addresses(Addr va, bool fetch, unsigned context, Addr* out, unsigned max) override {
     Addr pa;
     bool ok;
-    const Ctx ctx = fetch ? Ctx{hart_.priv_, hart_.virt_} : hart_.data_ctx();
-    return hart_.probe_translate(va, ctx, fetch, out, max, pa, ok);
+    return hart_.probe_translate(va, ctx_of(context), fetch, out, max, pa, ok);
   }
 
  private:
@@ -121,18 +137,27 @@ bool RiscvHart::physical_fetch(Addr pc, Addr& pa) {
       return true;
     }
   }
-  Addr ptes[24];
+  Addr ptes[timing::PageWalker::kMaxReads];
   bool ok;
-  probe_translate(pc, Ctx{priv_, virt_}, true, ptes, 24, pa, ok);
+  probe_translate(pc, Ctx{priv_, virt_}, true, ptes, timing::PageWalker::kMaxReads, pa, ok);
   if (!ok) return false;
   const BusRegion* r = bus_.find(pa);
   return r && r->kind != BusRegion::Kind::Mmio;
 }
 
-RiscvHart::Observation RiscvHart::observe_begin(const Decoded& d) const {
+// Before the instruction runs, while the fetch TLB still holds the
+// translation it was fetched through (an xRET changes the regime).
+RiscvHart::Observation RiscvHart::observe_begin(const Decoded& d) {
   Observation o;
   o.pc = pc_;
   o.mode = mode_index();
+  if (timing_) {
+    if ((pc_ >> 12) == observed_fetch_page_) [[likely]]
+      o.fetch_pa = observed_fetch_base_ | (pc_ & 0xfff);
+    else
+      o.fetch_cached = physical_fetch(pc_, o.fetch_pa);
+    o.data_context = static_cast<std::uint8_t>(context_of(data_ctx()));
+  }
   switch (d.tclass) {
     case timing::OpClass::Load:
     case timing::OpClass::Store:
@@ -154,11 +179,11 @@ void RiscvHart::observe_end(const Decoded& d, const Observation& seen, bool trap
     in.length = d.len;
     in.cls = d.tclass;
     in.trapped = trapped;
+    in.fetch_context = static_cast<std::uint8_t>(seen.mode);
+    in.data_context = seen.data_context;
     if (!trapped) {
-      if ((seen.pc >> 12) == observed_fetch_page_) [[likely]]
-        in.fetch_pa = observed_fetch_base_ | (seen.pc & 0xfff);
-      else
-        in.fetch_cached = physical_fetch(seen.pc, in.fetch_pa);
+      in.fetch_pa = seen.fetch_pa;
+      in.fetch_cached = seen.fetch_cached;
       in.control = d.tcontrol;
       in.dst = d.tdst;
       in.src[0] = d.tsrc[0];
@@ -175,11 +200,11 @@ void RiscvHart::observe_end(const Decoded& d, const Observation& seen, bool trap
         // or another slow-path access (the probe settles those).
         const std::uint8_t* host = data_tlb().lookup<mmu::Access::Read>(seen.va, 1);
         if (!host || !bus_.phys_of_host(host, in.pa)) {
-          Addr ptes[24];
+          Addr ptes[timing::PageWalker::kMaxReads];
           bool ok;
-          probe_translate(seen.va, data_ctx(), false, ptes, 24, in.pa, ok);
+          probe_translate(seen.va, ctx_of(seen.data_context), false, ptes, timing::PageWalker::kMaxReads, in.pa, ok);
           const BusRegion* r = ok ? bus_.find(in.pa) : nullptr;
-          in.data_cached = r && r->kind != BusRegion::Kind::Mmio && !hlsv_active_;
+          in.data_cached = r && r->kind != BusRegion::Kind::Mmio;
         }
       }
     }
@@ -215,14 +240,16 @@ void RiscvHart::region_marker(bool begin) {
   else region_.end(now);
 }
 
-void RiscvHart::observe_trap(Addr pc) {
-  const unsigned mode = mode_index();  // already the trap's target mode: close enough for one cycle
+void RiscvHart::observe_trap(Addr pc, unsigned mode, bool fetch_fault) {
   if (timing_) {
     timing::Insn in;
     in.pc = pc;
     in.trapped = true;
+    in.fetch_context = static_cast<std::uint8_t>(mode);
     timing_->execute(in);
-  } else {
+  } else if (fetch_fault) {
+    // Without a model the cycle clock counts executed instructions, and a
+    // fetch fault is one; taking an interrupt is not (as for mcycle).
     ++functional_events_[static_cast<unsigned>(timing::Event::Cycles)];
   }
   count_events(mode);
@@ -232,8 +259,11 @@ void RiscvHart::observe_trap(Addr pc) {
 // raises the local counter-overflow interrupt (LCOFIP, mip bit 13); with
 // OF already set it wraps silently.
 void RiscvHart::count_events(unsigned mode) {
-  if (!hpm_.selected()) return;
-  const std::uint32_t wrapped = hpm_.advance(event_counts(), pmu_counting_[mode]);
+  std::uint32_t wrapped = 0;
+  if (hpm_.selected()) wrapped = hpm_.advance(event_counts(), pmu_counting_[mode]);
+  // A CSR write that changed what counts took effect after its own
+  // instruction, which has now been counted under the old setting.
+  if (pmu_masks_pending_) apply_pmu_masks();
   if (!wrapped || !config_.has_sscofpmf) return;
   bool raise = false;
   for (std::uint32_t m = wrapped; m; m &= m - 1) {
@@ -248,6 +278,10 @@ void RiscvHart::count_events(unsigned mode) {
   }
 }
 
+// Counter configuration changes (mhpmevent, mcountinhibit, counter writes)
+// take effect after the writing instruction, which counts under the old
+// setting, as mcycle and minstret do; a counter written does not count its
+// writing instruction (CounterBank's resync).
 void RiscvHart::pmu_changed() {
   const std::uint32_t counting = hpm_.selected() & ~counters_.inhibit & ~0x7u;
   for (unsigned mode = 0; mode < kModes; ++mode) {
@@ -256,13 +290,25 @@ void RiscvHart::pmu_changed() {
       const unsigned i = static_cast<unsigned>(__builtin_ctz(m));
       if (!config_.has_sscofpmf || !(mhpmevent_[i] & kInhibitForMode[mode])) mask |= 1u << i;
     }
-    pmu_counting_[mode] = mask;
+    pmu_counting_next_[mode] = mask;
+  }
+  if (observed_) {
+    pmu_masks_pending_ = true;  // count_events applies them after this instruction
+  } else {
+    // This instruction is not observed: nothing of it to count or skip.
+    apply_pmu_masks();
+    hpm_.forget_resync();
   }
   const bool observed = timing_ != nullptr || counting != 0;
   if (observed != observed_) {
     observed_ = observed;
-    request_yield();  // the engines pick their loop when they are entered
+    request_loop_switch();  // the engines continue in the other loop
   }
+}
+
+void RiscvHart::apply_pmu_masks() {
+  for (unsigned mode = 0; mode < kModes; ++mode) pmu_counting_[mode] = pmu_counting_next_[mode];
+  pmu_masks_pending_ = false;
 }
 
 }  // namespace orrery::riscv

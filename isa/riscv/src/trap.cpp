@@ -266,7 +266,7 @@ void RiscvHart::wfi(const Decoded& d) {
   if (priv_ == kPrivU) return illegal(d);
   if (!interrupt_attention()) {
     idle_ = true;
-    yield_ = true;
+    request_yield();
   }
 }
 

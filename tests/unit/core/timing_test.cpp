@@ -121,7 +121,7 @@ TEST(TimingCore, IndependentAluOpsTakeOneCycleEach) {
 
 class FixedWalker : public PageWalker {
  public:
-  unsigned walk_addresses(Addr, bool, Addr* out, unsigned max) override {
+  unsigned walk_addresses(Addr, bool, unsigned, Addr* out, unsigned max) override {
     ++walks;
     for (unsigned i = 0; i < 3 && i < max; ++i) out[i] = 0x40000 + 0x40 * i;  // three sets
     return translation ? 3 : 0;
@@ -215,6 +215,25 @@ TEST(TimingCore, ReturnAddressStackPredictsReturns) {
   EXPECT_EQ(core.count(Event::BranchMisses), 0u);
 }
 
+TEST(TimingCore, TlbEntriesAreTaggedWithTheRegimeAndFlushed) {
+  const Config cfg = simple_config();
+  Memory mem(cfg);
+  Core core(cfg, mem);
+  FixedWalker walker;
+  core.set_walker(&walker);
+  Insn l = load(0x1000, 2, 1, 0x8000);
+  l.va = 0x5000;
+  core.execute(l);  // miss in context 0
+  core.execute(l);  // hit
+  EXPECT_EQ(core.count(Event::DTlbMisses), 1u);
+  l.data_context = 1;  // the same page in another regime is another translation
+  core.execute(l);
+  EXPECT_EQ(core.count(Event::DTlbMisses), 2u);
+  core.flush_tlbs();
+  core.execute(l);
+  EXPECT_EQ(core.count(Event::DTlbMisses), 3u);
+}
+
 TEST(TimingCore, DualIssuePairsIndependentOpsOnly) {
   Config cfg = simple_config();
   cfg.issue_width = 2;
@@ -281,6 +300,14 @@ TEST(TimingConfig, PresetsParseAndTyposAreErrors) {
   EXPECT_THROW(parse_config("[core]\nissue_width = 0\n", "x"), Error);
   EXPECT_THROW(parse_config("[latency]\nload = 3\n", "x"), Error);  // from the caches
   EXPECT_THROW(load_config("/nonexistent/timing.ini"), Error);
+  EXPECT_THROW(load_config("/"), Error);  // a directory is not a file
+  EXPECT_THROW(parse_config("[l3]\nsize = 1M\n", "x"), Error);
+  EXPECT_THROW(parse_config("[l3]\n", "x"), Error);  // unknown even when empty
+  EXPECT_THROW(parse_config("issue_width = 2\n", "x"), Error);
+  // Trailing comments, as docs/timing.md writes them.
+  const Config c = parse_config("[core]\nissue_width = 2   ; 1..8\n[predictor]\nkind = bimodal ; or gshare\n", "x");
+  EXPECT_EQ(c.issue_width, 2u);
+  EXPECT_EQ(c.predictor.kind, PredictorKind::Bimodal);
   try {
     parse_config("[l2]\nways = many\n", "my.ini");
     FAIL();

@@ -67,7 +67,7 @@ TEST_F(PmuTest, InhibitAndUnknownSelectorsStopCounting) {
   set_csr(csrn::mcountinhibit, 1u << 3);
   EXPECT_FALSE(hart_->observed());
   nops(5);
-  EXPECT_EQ(csr(csrn::mhpmcounter3), 0u);  // inhibited from the write on
+  EXPECT_EQ(csr(csrn::mhpmcounter3), 1u);  // the inhibiting write counted, nothing after
   EXPECT_EQ(csr(csrn::mcountinhibit), 1u << 3);
   set_csr(csrn::mcountinhibit, 0);
   // A selector Orrery does not define counts nothing and reads back.
@@ -154,6 +154,32 @@ TEST_F(PmuTest, LcofiDelegatesToSAndSipBitIsWritable) {
   EXPECT_EQ(hart_->priv(), kPrivS);
   EXPECT_EQ(hart_->scause_, (1ull << 63) | 13);
   EXPECT_EQ(hart_->sepc_, user_pc + 4);
+}
+
+// mcountinhibit takes effect after its writing instruction, for the hpm
+// counters as for minstret: the inhibiting write is counted, the resuming
+// one is not.
+TEST_F(PmuTest, InhibitWritesCountLikeMinstret) {
+  set_csr(csrn::mhpmevent3, kInstructions);
+  set_csr(csrn::mhpmcounter3, 0);
+  set_csr(csrn::minstret, 0);
+  nops(3);
+  set_csr(csrn::mcountinhibit, (1u << 3) | (1u << 2));  // counted by both
+  nops(4);
+  set_csr(csrn::mcountinhibit, 0);  // counted by neither
+  EXPECT_EQ(csr(csrn::mhpmcounter3), 5u);  // the minstret write, 3 nops, the inhibiting write
+  EXPECT_EQ(csr(csrn::minstret), 5u);      // 3 nops, the inhibiting write, the mhpmcounter3 read
+}
+
+// A counter written while nothing counts keeps its value exactly, and the
+// first instruction after it is selected is counted.
+TEST_F(PmuTest, WritesWhileUnobservedLoseNothing) {
+  EXPECT_FALSE(hart_->observed());
+  set_csr(csrn::mhpmcounter3, 10);
+  nops(2);
+  set_csr(csrn::mhpmevent3, kInstructions);  // not counted: the selecting write
+  run(addi(zero, zero, 0));
+  EXPECT_EQ(csr(csrn::mhpmcounter3), 11u);
 }
 
 TEST_F(PmuTest, HpmcountersBelowMFollowTheEnables) {

@@ -81,9 +81,24 @@ class Hart {
   void request_yield() {
     yield_ = true;
     leave_block_ = true;
+    loop_switch_ = false;
   }
   bool yield_requested() const { return yield_; }
-  void clear_yield() { yield_ = false; }
+  void clear_yield() { yield_ = loop_switch_ = false; }
+
+  // Leave the execution loop after the current instruction, but not the
+  // slice: the ISA goes on in another loop of its own (RISC-V: counting
+  // turned observation on or off). A yield already pending wins.
+  void request_loop_switch() {
+    if (!yield_) yield_ = loop_switch_ = true;
+    leave_block_ = true;
+  }
+  // If the loop was left for a switch only, forget it and say so.
+  bool take_loop_switch() {
+    if (!loop_switch_) return false;
+    yield_ = loop_switch_ = false;
+    return true;
+  }
 
   // Ask the threaded engine to leave the current block after the current
   // instruction and look the pc up again: state the block was entered under
@@ -111,6 +126,7 @@ class Hart {
  protected:
   TraceWriter* trace_ = nullptr;
   bool yield_ = false;
+  bool loop_switch_ = false;  // yield_ is only a loop switch
   bool leave_block_ = false;
   bool idle_ = false;
 

@@ -61,6 +61,11 @@ constexpr unsigned kRegs = 64;
 struct Insn {
   Addr pc = 0;           // virtual: branch prediction, I-TLB
   std::uint8_t length = 4;  // bytes (a call's return address is pc + length)
+  // The translation regimes of the fetch and of the data access (ISA-
+  // defined, < 8; RISC-V: M, S, U, VS, VU): TLB entries are tagged with
+  // them, and the walker is told which to walk.
+  std::uint8_t fetch_context = 0;
+  std::uint8_t data_context = 0;
   Addr fetch_pa = 0;     // physical address of its first byte: L1I
   bool fetch_cached = true;  // false: fetched from uncached memory (costs memory latency)
   OpClass cls = OpClass::Alu;
@@ -102,10 +107,10 @@ enum class Event : std::uint8_t {
   Stores,
   Atomics,
   StallCycles,     // every cycle in which nothing issued (the rest is the CPI stack's base)
-  StallBranch,     // ... because of a mispredicted branch or a trap flush
-  StallICache,     // ... waiting for an instruction fetch (I-cache, I-TLB)
+  StallBranch,     // ... because of a mispredicted branch or a decode redirect
+  StallICache,     // ... waiting for an instruction fetch (I-cache)
   StallDCache,     // ... waiting for load data beyond the L1 hit latency
-  StallTlb,        // ... waiting for a data page walk
+  StallTlb,        // ... waiting for a page walk (data; fetch when the walk outweighs the miss)
   StallOther,      // ... dependences on multi-cycle ops, serialisation, busy dividers
   Writebacks,      // dirty lines this hart's L1D wrote back to the L2
   kCount
@@ -238,8 +243,13 @@ class Memory {
 class PageWalker {
  public:
   virtual ~PageWalker() = default;
-  // Writes at most `max` addresses; returns how many (0: translation off).
-  virtual unsigned walk_addresses(Addr va, bool fetch, Addr* out, unsigned max) = 0;
+  // The walk for va in regime `context` (Insn::fetch_context or
+  // data_context). Writes at most `max` addresses; returns how many (0:
+  // translation off).
+  virtual unsigned walk_addresses(Addr va, bool fetch, unsigned context, Addr* out, unsigned max) = 0;
+  // The most page-table reads a walk can take: Sv57 under Sv57x4, each of
+  // the 5 VS-stage reads and the final address translated in 5 G-stage reads.
+  static constexpr unsigned kMaxReads = 5 * 6 + 5;
 };
 
 // One hart's pipeline, predictor, L1s and TLBs.
@@ -282,7 +292,7 @@ class Core {
     std::array<std::uint32_t, 256> hint_{};
   };
   std::uint32_t data_access(Addr pa, bool write, bool& l1_hit);
-  std::uint32_t walk_cost(Addr va, bool fetch);
+  std::uint32_t walk_cost(Addr va, bool fetch, unsigned context);
   std::uint32_t fetch(const Insn& insn, Cause& cause);
   enum class Prediction : std::uint8_t { Correct, Redirect, Mispredict };
   Prediction predict(const Insn& insn);  // and train

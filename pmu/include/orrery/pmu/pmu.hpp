@@ -46,10 +46,13 @@ class CounterBank {
  public:
   static constexpr unsigned kCounters = 32;
   // Select the event counter i counts (nullptr: none) from `now` on.
+  // The selecting instruction's own events do not count (as for a value
+  // write).
   void select(unsigned i, const EventInfo* event, const timing::EventCounts& now) {
     event_[i] = event ? static_cast<std::int8_t>(event->event) : -1;
     if (event) seen_[i] = now[static_cast<unsigned>(event->event)];
     selected_ = event ? (selected_ | (1u << i)) : (selected_ & ~(1u << i));
+    resync_ |= 1u << i;
   }
   // A write of the counter's value: the writing instruction's own events
   // do not count (the next advance() only resynchronises counter i).
@@ -60,6 +63,9 @@ class CounterBank {
   std::uint64_t value(unsigned i) const { return value_[i]; }
   // Counters with an event selected.
   std::uint32_t selected() const { return selected_; }
+  // The writing instruction will not be counted at all (the hart is not
+  // observing it): there is nothing to skip.
+  void forget_resync() { resync_ = 0; }
 
   std::uint32_t advance(const timing::EventCounts& now, std::uint32_t counting) {
     std::uint32_t wrapped = 0;

@@ -264,6 +264,22 @@ class RiscvHart final : public Hart {
   // before every instruction.
   bool interrupt_attention() const { return (mip_ & mie_) != 0 || aia_virtual_pending_; }
 
+  // ---- observation: what the timing model and the PMU see (timing_glue.cpp) ----
+  enum ModeIndex : unsigned { kModeM, kModeS, kModeU, kModeVS, kModeVU, kModes };
+  unsigned mode_index() const {
+    if (priv_ == kPrivM) return kModeM;
+    if (virt_) return priv_ == kPrivU ? kModeVU : kModeVS;
+    return priv_ == kPrivU ? kModeU : kModeS;
+  }
+  struct Observation {
+    Addr pc = 0;
+    Addr va = 0;                 // data address (loads, stores, atomics)
+    Addr fetch_pa = 0;           // with a model: the physical pc
+    bool fetch_cached = true;
+    unsigned mode = 0;           // ModeIndex the instruction executed in
+    std::uint8_t data_context = 0;  // ModeIndex of the data translation regime (MPRV)
+  };
+
   // ---- the timing model and the PMU (timing_glue.cpp, csr_counters.cpp) ----
   // Give this hart a pipeline and L1s whose misses go to the shared memory.
   void attach_timing(timing::Memory& memory, const timing::Config& config);
@@ -337,6 +353,9 @@ class RiscvHart final : public Hart {
   friend struct RiscvIsaT;  // the threaded engine's op handlers (threaded.cpp)
   template <bool kTrace, bool kObserve>
   std::uint64_t run_loop(std::uint64_t budget);
+  // The loop for the current tracing and observation, until the budget, a
+  // yield or a loop switch.
+  std::uint64_t interpret_once(std::uint64_t budget);
   // Fetch, decode and execute the instruction at pc (no interrupt check).
   template <bool kTrace, bool kObserve>
   void execute_next();
@@ -366,24 +385,14 @@ class RiscvHart final : public Hart {
   }
   void step_one();
 
-  // ---- observation: what the timing model and the PMU see (timing_glue.cpp) ----
-  struct Observation {
-    Addr pc = 0;
-    Addr va = 0;         // data address (loads, stores, atomics)
-    unsigned mode = 0;   // ModeIndex the instruction executed in
-  };
-  enum ModeIndex : unsigned { kModeM, kModeS, kModeU, kModeVS, kModeVU, kModes };
-  unsigned mode_index() const {
-    if (priv_ == kPrivM) return kModeM;
-    if (virt_) return priv_ == kPrivU ? kModeVU : kModeVS;
-    return priv_ == kPrivU ? kModeU : kModeS;
-  }
-  Observation observe_begin(const Decoded& d) const;
+  Observation observe_begin(const Decoded& d);
   void observe_end(const Decoded& d, const Observation& seen, bool trapped);
-  // A fetch fault or an interrupt: the pipeline flushes, nothing retires.
-  void observe_trap(Addr pc);
+  // A fetch fault or an interrupt, in `mode` (the ModeIndex it came from):
+  // the pipeline flushes, nothing retires.
+  void observe_trap(Addr pc, unsigned mode, bool fetch_fault);
   // Feed the counters the events of one instruction executed in `mode`.
   void count_events(unsigned mode);
+  void apply_pmu_masks();
   bool physical_fetch(Addr pc, Addr& pa);
   class ModelWalker;
   friend class ModelWalker;
@@ -485,6 +494,8 @@ class RiscvHart final : public Hart {
   timing::EventCounts functional_events_{};
   timing::Region region_;
   std::uint32_t pmu_counting_[kModes] = {};  // counters counting in each mode
+  std::uint32_t pmu_counting_next_[kModes] = {};
+  bool pmu_masks_pending_ = false;  // pmu_counting_next_ applies after this instruction
   bool observed_ = false;
   // The last fetch page's physical address (observation), until the
   // translation or the mode changes.
