@@ -147,17 +147,16 @@ bool RiscvHart::physical_fetch(Addr pc, Addr& pa) {
 
 // Before the instruction runs, while the fetch TLB still holds the
 // translation it was fetched through (an xRET changes the regime).
-RiscvHart::Observation RiscvHart::observe_begin(const Decoded& d) {
-  Observation o;
+void RiscvHart::observe_begin(const Decoded& d, Observation& o) {
   o.pc = pc_;
   o.mode = mode_index();
-  if (timing_) {
-    if ((pc_ >> 12) == observed_fetch_page_) [[likely]]
-      o.fetch_pa = observed_fetch_base_ | (pc_ & 0xfff);
-    else
-      o.fetch_cached = physical_fetch(pc_, o.fetch_pa);
-    o.data_context = static_cast<std::uint8_t>(context_of(data_ctx()));
-  }
+  if (!timing_) return;
+  o.fetch_cached = true;
+  o.data_context = 0;
+  if ((pc_ >> 12) == observed_fetch_page_) [[likely]]
+    o.fetch_pa = observed_fetch_base_ | (pc_ & 0xfff);
+  else
+    o.fetch_cached = physical_fetch(pc_, o.fetch_pa);
   switch (d.tclass) {
     case timing::OpClass::Load:
     case timing::OpClass::Store:
@@ -167,9 +166,11 @@ RiscvHart::Observation RiscvHart::observe_begin(const Decoded& d) {
       o.va = x_[d.rs1];
       break;
     default:
-      break;
+      return;
   }
-  return o;
+  // MPRV makes M-mode data accesses translate as MPP's.
+  o.data_context = priv_ == kPrivM && !(mstatus_ & mstatus::MPRV) ? static_cast<std::uint8_t>(kModeM)
+                                                                    : static_cast<std::uint8_t>(context_of(data_ctx()));
 }
 
 void RiscvHart::observe_end(const Decoded& d, const Observation& seen, bool trapped) {

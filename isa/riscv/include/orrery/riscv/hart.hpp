@@ -271,13 +271,15 @@ class RiscvHart final : public Hart {
     if (virt_) return priv_ == kPrivU ? kModeVU : kModeVS;
     return priv_ == kPrivU ? kModeU : kModeS;
   }
+  // Filled by observe_begin (no initialisers: it is on the observed hot
+  // path, and observe_end reads only what observe_begin set).
   struct Observation {
-    Addr pc = 0;
-    Addr va = 0;                 // data address (loads, stores, atomics)
-    Addr fetch_pa = 0;           // with a model: the physical pc
-    bool fetch_cached = true;
-    unsigned mode = 0;           // ModeIndex the instruction executed in
-    std::uint8_t data_context = 0;  // ModeIndex of the data translation regime (MPRV)
+    Addr pc;
+    Addr va;                     // data address (loads, stores, atomics)
+    Addr fetch_pa;               // with a model: the physical pc
+    unsigned mode;               // ModeIndex the instruction executed in
+    bool fetch_cached;
+    std::uint8_t data_context;   // ModeIndex of the data translation regime (MPRV)
   };
 
   // ---- the timing model and the PMU (timing_glue.cpp, csr_counters.cpp) ----
@@ -368,7 +370,7 @@ class RiscvHart final : public Hart {
   template <bool kObserve = false, class Fn>
   void execute(const Decoded& d, std::uint32_t raw, Fn fn) {
     [[maybe_unused]] Observation seen;
-    if constexpr (kObserve) seen = observe_begin(d);
+    if constexpr (kObserve) observe_begin(d, seen);
     npc_ = pc_ + d.len;
     trapped_ = false;
     executing_raw_ = raw;  // for htinst/mtinst, should the instruction trap
@@ -385,7 +387,7 @@ class RiscvHart final : public Hart {
   }
   void step_one();
 
-  Observation observe_begin(const Decoded& d);
+  void observe_begin(const Decoded& d, Observation& o);
   void observe_end(const Decoded& d, const Observation& seen, bool trapped);
   // A fetch fault or an interrupt, in `mode` (the ModeIndex it came from):
   // the pipeline flushes, nothing retires.
