@@ -111,7 +111,7 @@ struct RiscvIsaT {
     constexpr HotOp k = kHot[I];
     const Decoded& d = op.d;
     if constexpr (kTimed) {
-      if constexpr (k.fn == nullptr) h.execute<true>(d, d.raw, d.exec);
+      if constexpr (k.kind == Kind::Nop) h.execute<true>(d, d.raw, d.exec);  // no fn: the table's
       else h.execute<true>(d, d.raw, k.fn);
       return;
     } else if constexpr (k.kind == Kind::Nop) {
