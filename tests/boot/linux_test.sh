@@ -75,10 +75,31 @@ fi
 
 check pmu-driver-found-the-counters grep -q "riscv-pmu-sbi: 16 firmware and 31 hardware counters" "$tmp/smp1.out"
 check perf-samples-on-overflow grep -q "perf_counters: samples every 100000 instructions: [1-9]" "$tmp/smp1.out"
-boot timing-dual -smp 1 --timing dual -append "console=ttyS0"
+boot timing-dual -smp 1 --timing dual --stats-json "$tmp/timing.json" -append "console=ttyS0"
 check perf-cache-misses-under-timing grep -q "perf_counters: cache-misses [1-9]" "$tmp/timing-dual.out"
 check perf-branch-misses-under-timing grep -q "perf_counters: branch-misses [1-9]" "$tmp/timing-dual.out"
 check timing-stats-reported grep -q "orrery:   CPI stack: base" "$tmp/timing-dual.out"
+# The guest's perf counts against the model's report for the region the
+# tool marked: instructions exactly, the rest within 1%.
+perf_matches_stats() {
+  sed -n 's/.*"region": {//p' "$tmp/timing.json" | tr ',' '\n' | sed 's/[{}" ]//g' >"$tmp/region"
+  ok=0
+  for pair in cycles:cycles instructions:instructions cache-references:l1d-accesses cache-misses:l1d-misses \
+              branches:branches branch-misses:branch-misses; do
+    perf=$(sed -n "s/^perf_counters: ${pair%%:*} \([0-9]*\).*/\1/p" "$tmp/timing-dual.out" | head -1)
+    model=$(sed -n "s/^${pair#*:}:\([0-9]*\)$/\1/p" "$tmp/region")
+    if [ -z "$perf" ] || [ -z "$model" ]; then echo "    ${pair%%:*}: missing (perf '$perf', model '$model')"; ok=1; continue; fi
+    if [ "${pair%%:*}" = instructions ]; then
+      [ "$perf" -eq "$model" ] && verdict=ok || verdict=FAIL
+    else
+      verdict=$(awk -v p="$perf" -v m="$model" 'BEGIN { d = m ? (p - m) / m : p; if (d < 0) d = -d; print (d <= 0.01 ? "ok" : "FAIL") }')
+    fi
+    echo "    ${pair%%:*}: perf $perf, --stats region $model: $verdict"
+    [ "$verdict" = ok ] || ok=1
+  done
+  return $ok
+}
+check perf-counts-match-the-model perf_matches_stats
 
 # The pattern disk_pattern.c writes at offset 8192.
 i=0

@@ -228,17 +228,20 @@ void RiscvHart::observe_end(const Decoded& d, const Observation& seen, bool trap
   count_events(seen.mode);
 }
 
+// The marker runs inside its instruction, before the model has counted it:
+// a region includes its begin marker and stops before its end marker.
 void RiscvHart::region_marker(bool begin) {
+  if (timing_) {
+    if (begin) region_.begin(timing_->events(), mode_index(), address_space());
+    else region_.end();
+    return;
+  }
   // Without a model only the two clocks exist outside observation.
   timing::EventCounts now{};
-  if (timing_) {
-    now = timing_->events();
-  } else {
-    now[static_cast<unsigned>(timing::Event::Cycles)] = cycles_;
-    now[static_cast<unsigned>(timing::Event::Instructions)] = instret_;
-  }
-  if (begin) region_.begin(now);
-  else region_.end(now);
+  now[static_cast<unsigned>(timing::Event::Cycles)] = cycles_;
+  now[static_cast<unsigned>(timing::Event::Instructions)] = instret_;
+  if (begin) region_.begin(now, mode_index(), address_space());
+  else region_.end_snapshot(now);
 }
 
 void RiscvHart::observe_trap(Addr pc, unsigned mode, bool fetch_fault) {
@@ -260,6 +263,7 @@ void RiscvHart::observe_trap(Addr pc, unsigned mode, bool fetch_fault) {
 // raises the local counter-overflow interrupt (LCOFIP, mip bit 13); with
 // OF already set it wraps silently.
 void RiscvHart::count_events(unsigned mode) {
+  if (timing_ && region_.open) region_.step(timing_->events(), mode, address_space());
   std::uint32_t wrapped = 0;
   if (hpm_.selected()) wrapped = hpm_.advance(event_counts(), pmu_counting_[mode]);
   // A CSR write that changed what counts took effect after its own

@@ -5,7 +5,9 @@
 //   1. counts cycles, instructions, cache references and misses, branches
 //      and branch misses (a group, user mode only) around a workload and
 //      prints them (with --timing the cache and branch figures come from the
-//      model; without one they read 0);
+//      model; without one they read 0); the counted stretch is also marked
+//      as a statistics region, so tests/boot/linux_test.sh can compare the
+//      counts with what orrery --stats-json reports for it;
 //   2. samples instructions every 100,000 (user mode): each sample is a
 //      counter overflow, i.e. a Sscofpmf local counter-overflow interrupt
 //      (LCOFI) that the driver turns into a PERF_RECORD_SAMPLE.
@@ -26,6 +28,21 @@
 static int perf_open(struct perf_event_attr* attr, int group) {
   return (int)syscall(SYS_perf_event_open, attr, 0, -1, group, 0);
 }
+
+// ioctl(fd, request, flags) as a bare ECALL followed at once by one of
+// Orrery's statistics-region markers (slti x0, x0, 1 begins a region, 2
+// ends one: HINTs, no-ops on other machines; docs/timing.md). The region
+// --stats reports then holds exactly the user-mode instructions the
+// counters count: from the first one after ENABLE to the ECALL of DISABLE.
+#define IOCTL_THEN_MARK(fd, request, flags, marker)                                              \
+  do {                                                                                           \
+    register long a0_ __asm__("a0") = (fd);                                                      \
+    register long a1_ __asm__("a1") = (long)(request);                                           \
+    register long a2_ __asm__("a2") = (long)(flags);                                             \
+    register long a7_ __asm__("a7") = SYS_ioctl;                                                 \
+    __asm__ __volatile__("ecall\n slti x0, x0, " #marker : "+r"(a0_) : "r"(a1_), "r"(a2_), "r"(a7_) \
+                         : "memory");                                                            \
+  } while (0)
 
 // A pointer chase through 2 MiB (misses in L1 and L2) and a branchy sort.
 static uint8_t chase[2u << 20] __attribute__((aligned(4096)));
@@ -84,9 +101,9 @@ static int count_group(void) {
     }
   }
   ioctl(fds[0], PERF_EVENT_IOC_RESET, PERF_IOC_FLAG_GROUP);
-  ioctl(fds[0], PERF_EVENT_IOC_ENABLE, PERF_IOC_FLAG_GROUP);
+  IOCTL_THEN_MARK(fds[0], PERF_EVENT_IOC_ENABLE, PERF_IOC_FLAG_GROUP, 1);
   workload();
-  ioctl(fds[0], PERF_EVENT_IOC_DISABLE, PERF_IOC_FLAG_GROUP);
+  IOCTL_THEN_MARK(fds[0], PERF_EVENT_IOC_DISABLE, PERF_IOC_FLAG_GROUP, 2);
   uint64_t values[1 + N_EVENTS];
   if (read(fds[0], values, sizeof values) != (ssize_t)sizeof values || values[0] != N_EVENTS) {
     printf(T "reading the group failed\n");

@@ -119,19 +119,42 @@ constexpr unsigned kEvents = static_cast<unsigned>(Event::kCount);
 using EventCounts = std::array<std::uint64_t, kEvents>;
 
 // A statistics region the guest marks (gem5's reset/dump stats): events
-// between begin and end markers, summed over every marked pair.
+// between begin and end markers, summed over every marked pair. With a
+// model the ISA feeds it instruction by instruction (step()), so it counts
+// only instructions executed in the privilege mode and the address space
+// its begin marker ran in: under an operating system, what the marking
+// process did itself, which is what a perf counter of that task that
+// excludes the kernel counts. Without a model it takes the difference of
+// two snapshots (begin(), end_snapshot()), everything in between.
 struct Region {
   EventCounts total{};
-  EventCounts start{};
+  EventCounts last{};   // the counts when the previous instruction had been counted
   bool open = false;
-  unsigned count = 0;  // regions closed
-  void begin(const EventCounts& now) {
-    start = now;
+  unsigned mode = 0;    // ISA-defined (RISC-V: the ModeIndex of the begin marker)
+  std::uint64_t space = 0;  // ISA-defined address-space tag (RISC-V: satp, or vsatp and hgatp)
+  unsigned count = 0;   // regions closed
+  void begin(const EventCounts& now, unsigned in_mode, std::uint64_t in_space) {
+    last = now;
+    mode = in_mode;
+    space = in_space;
     open = true;
   }
-  void end(const EventCounts& now) {
+  // One instruction executed in `in_mode` and `in_space` has been counted
+  // into `now`.
+  void step(const EventCounts& now, unsigned in_mode, std::uint64_t in_space) {
+    if (in_mode == mode && in_space == space)
+      for (unsigned i = 0; i < kEvents; ++i) total[i] += now[i] - last[i];
+    last = now;
+  }
+  // Snapshot regions (no model): everything since begin.
+  void end_snapshot(const EventCounts& now) {
     if (!open) return;
-    for (unsigned i = 0; i < kEvents; ++i) total[i] += now[i] - start[i];
+    for (unsigned i = 0; i < kEvents; ++i) total[i] += now[i] - last[i];
+    open = false;
+    ++count;
+  }
+  void end() {
+    if (!open) return;
     open = false;
     ++count;
   }

@@ -292,6 +292,12 @@ class RiscvHart final : public Hart {
   // custom-use space): begin counts from this instruction on, end up to the
   // previous one.
   void region_marker(bool begin);
+  // The address space a region is tied to: satp, or under V=1 vsatp and
+  // hgatp (0 in M-mode, where nothing translates).
+  std::uint64_t address_space() const {
+    if (priv_ == kPrivM) return 0;
+    return virt_ ? (vsatp_ ^ (hgatp_ << 1) ^ 1) : satp_;
+  }
   // What the PMU counts: the model's events, or without a model the
   // functional ones (cycles, instructions, branches, loads, stores).
   const timing::EventCounts& event_counts() const { return timing_ ? timing_->events() : functional_events_; }
