@@ -394,7 +394,27 @@ void Core::issue_at(std::uint64_t at, Cause cause) {
   }
 }
 
-void Core::execute(const Insn& insn) {
+void Core::execute(const Insn& insn) { execute_impl<false>(insn); }
+
+void Core::execute_simple(Addr pc, Addr fetch_pa, std::uint8_t fetch_context, OpClass cls, std::uint8_t dst,
+                          const std::uint8_t* src) {
+  Insn insn;
+  insn.pc = pc;
+  insn.fetch_pa = fetch_pa;
+  insn.fetch_context = fetch_context;
+  insn.cls = cls;
+  insn.dst = dst;
+  insn.src[0] = src[0];
+  insn.src[1] = src[1];
+  insn.src[2] = src[2];
+  execute_impl<true>(insn);
+}
+
+// kSimple: the instruction cannot trap, is fetched from cacheable memory,
+// transfers no control and accesses no memory (RISC-V's register-only hot
+// ops); the same rules with those cases compiled out.
+template <bool kSimple>
+void Core::execute_impl(const Insn& insn) {
   const std::uint32_t width = config_.issue_width;
   const unsigned group = issue_group(insn.cls);
   const bool serial = insn.cls == OpClass::Serial;
@@ -403,7 +423,7 @@ void Core::execute(const Insn& insn) {
   const bool room = slots_ < width && !(groups_ & group) && !(serial && slots_ > 0);
   const std::uint64_t natural = slots_ == 0 ? cycle_ : (room ? cycle_ : cycle_ + 1);
 
-  if (insn.trapped) {
+  if (!kSimple && insn.trapped) {
     // The faulting instruction reaches execute; the pipeline then refills
     // from the trap vector.
     const std::uint64_t at = std::max(natural, front_.at);
@@ -416,7 +436,7 @@ void Core::execute(const Insn& insn) {
   }
 
   // Most instructions come from the line the previous one did.
-  if (!insn.fetch_cached || (insn.fetch_pa >> fetch_line_shift_) != fetch_line_) [[unlikely]] {
+  if ((!kSimple && !insn.fetch_cached) || (insn.fetch_pa >> fetch_line_shift_) != fetch_line_) [[unlikely]] {
     Cause fetch_cause = Cause::ICache;
     if (const std::uint32_t cost = fetch(insn, fetch_cause))
       front_ = {std::max(front_.at, natural) + cost, fetch_cause};
@@ -435,7 +455,7 @@ void Core::execute(const Insn& insn) {
   wait(regs_[insn.src[0]]);
   wait(regs_[insn.src[1]]);
   wait(regs_[insn.src[2]]);
-  if (serial) wait({last_result_, Cause::Other});
+  if (!kSimple && serial) wait({last_result_, Cause::Other});
   wait({unit_busy_[static_cast<unsigned>(insn.cls)], Cause::Other});
   issue_at(at, cause);
   ++slots_;
@@ -443,7 +463,9 @@ void Core::execute(const Insn& insn) {
 
   std::uint32_t latency = config_.latency[static_cast<unsigned>(insn.cls)];
   Cause result_cause = latency > 1 && insn.cls != OpClass::Load ? Cause::Other : Cause::Base;
-  switch (insn.cls) {
+  switch (kSimple && (insn.cls == OpClass::Load || insn.cls == OpClass::Store || insn.cls == OpClass::Atomic)
+              ? OpClass::Alu
+              : insn.cls) {
     case OpClass::Load:
     case OpClass::Atomic:
     case OpClass::Store: {
@@ -483,7 +505,7 @@ void Core::execute(const Insn& insn) {
   last_result_ = std::max(last_result_, ready);
   if (serial) slots_ = width;  // nothing issues beside a serialising instruction
 
-  if (insn.control != Control::None) {
+  if (!kSimple && insn.control != Control::None) {
     ++ev(Event::Branches);
     if (insn.control == Control::Conditional) ++ev(Event::CondBranches);
     switch (predict(insn)) {

@@ -111,8 +111,18 @@ struct RiscvIsaT {
     constexpr HotOp k = kHot[I];
     const Decoded& d = op.d;
     if constexpr (kTimed) {
-      if constexpr (k.kind == Kind::Nop) h.execute<true>(d, d.raw, d.exec);  // no fn: the table's
-      else h.execute<true>(d, d.raw, k.fn);
+      if constexpr (k.kind == Kind::Pure || k.kind == Kind::Nop) {
+        // Register-only ops cannot trap: what execute<true> does for them,
+        // without its general bookkeeping (RiscvHart::observe_simple).
+        const Addr pc = h.pc_;
+        if constexpr (k.kind == Kind::Pure) k.fn(h, d);  // rd != 0 (label_for)
+        ++h.cycles_;
+        ++h.instret_;
+        h.pc_ += d.len;
+        h.observe_simple(d, pc);
+      } else {
+        h.execute<true>(d, d.raw, k.fn);
+      }
       return;
     } else if constexpr (k.kind == Kind::Nop) {
       // nothing but retiring

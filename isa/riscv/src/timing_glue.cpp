@@ -244,6 +244,31 @@ void RiscvHart::region_marker(bool begin) {
   else region_.end_snapshot(now);
 }
 
+void RiscvHart::observe_simple(const Decoded& d, Addr pc) {
+  const unsigned mode = mode_index();  // a register-only op changes no mode
+  Addr fetch_pa;
+  if ((pc >> 12) == observed_fetch_page_) [[likely]] {
+    fetch_pa = observed_fetch_base_ | (pc & 0xfff);
+  } else if (!physical_fetch(pc, fetch_pa)) {
+    // Uncached fetch: the general path.
+    timing::Insn in;
+    in.pc = pc;
+    in.length = d.len;
+    in.cls = d.tclass;
+    in.fetch_context = static_cast<std::uint8_t>(mode);
+    in.fetch_cached = false;
+    in.dst = d.tdst;
+    in.src[0] = d.tsrc[0];
+    in.src[1] = d.tsrc[1];
+    in.src[2] = d.tsrc[2];
+    timing_->execute(in);
+    count_events(mode);
+    return;
+  }
+  timing_->execute_simple(pc, fetch_pa, static_cast<std::uint8_t>(mode), d.tclass, d.tdst, d.tsrc);
+  count_events(mode);
+}
+
 void RiscvHart::observe_trap(Addr pc, unsigned mode, bool fetch_fault) {
   if (timing_) {
     timing::Insn in;
@@ -262,7 +287,7 @@ void RiscvHart::observe_trap(Addr pc, unsigned mode, bool fetch_fault) {
 // Sscofpmf: a counter that wraps while its OF bit is clear sets OF and
 // raises the local counter-overflow interrupt (LCOFIP, mip bit 13); with
 // OF already set it wraps silently.
-void RiscvHart::count_events(unsigned mode) {
+void RiscvHart::count_events_slow(unsigned mode) {
   if (timing_ && region_.open) region_.step(timing_->events(), mode, address_space());
   std::uint32_t wrapped = 0;
   if (hpm_.selected()) wrapped = hpm_.advance(event_counts(), pmu_counting_[mode]);

@@ -283,6 +283,11 @@ class Core {
 
   // Account one executed instruction (retired or trapped), in program order.
   void execute(const Insn& insn);
+  // The same for the commonest case, without building an Insn: an
+  // instruction that retired, was fetched from cacheable memory, and
+  // neither transfers control nor accesses memory (src: 3 registers).
+  void execute_simple(Addr pc, Addr fetch_pa, std::uint8_t fetch_context, OpClass cls, std::uint8_t dst,
+                      const std::uint8_t* src);
   // Cycles so far: through the last cycle in which an instruction issued.
   std::uint64_t cycles() const { return cycle_ + (slots_ ? 1 : 0); }
   std::uint64_t count(Event e) const { return events_[static_cast<unsigned>(e)]; }
@@ -293,6 +298,8 @@ class Core {
 
  private:
   enum class Cause : std::uint8_t { Base, Branch, ICache, DCache, Tlb, Other };
+  template <bool kSimple>
+  void execute_impl(const Insn& insn);
   struct Ready {
     std::uint64_t at = 0;
     Cause cause = Cause::Base;

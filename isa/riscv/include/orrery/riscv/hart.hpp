@@ -395,11 +395,20 @@ class RiscvHart final : public Hart {
 
   void observe_begin(const Decoded& d, Observation& o);
   void observe_end(const Decoded& d, const Observation& seen, bool trapped);
+  // observe_begin + observe_end for an instruction at pc that retired
+  // without touching memory or control flow (the threaded engine's
+  // register-only hot ops under a model).
+  void observe_simple(const Decoded& d, Addr pc);
   // A fetch fault or an interrupt, in `mode` (the ModeIndex it came from):
   // the pipeline flushes, nothing retires.
   void observe_trap(Addr pc, unsigned mode, bool fetch_fault);
-  // Feed the counters the events of one instruction executed in `mode`.
-  void count_events(unsigned mode);
+  // Feed the counters (and an open statistics region) the events of one
+  // instruction executed in `mode`; usually there is nothing to do.
+  void count_events(unsigned mode) {
+    if (region_.open || hpm_.selected() || pmu_masks_pending_) [[unlikely]]
+      count_events_slow(mode);
+  }
+  void count_events_slow(unsigned mode);
   void apply_pmu_masks();
   bool physical_fetch(Addr pc, Addr& pa);
   class ModelWalker;
