@@ -289,6 +289,33 @@ TEST(TimingCore, SameStreamSameCycles) {
   EXPECT_EQ(cycles[0], cycles[1]);
 }
 
+TEST(TimingRegion, CountsOnlyItsModeAndAddressSpace) {
+  Region r;
+  EventCounts now{};
+  const auto insns = [&now] { return &now[static_cast<unsigned>(Event::Instructions)]; };
+  r.begin(now, 2, 0x1234);
+  *insns() += 1;
+  r.step(now, 2, 0x1234);  // counts
+  *insns() += 5;
+  r.step(now, 1, 0x1234);  // another mode: no
+  *insns() += 7;
+  r.step(now, 2, 0x9999);  // another address space: no
+  *insns() += 2;
+  r.step(now, 2, 0x1234);  // counts again, from where the others left off
+  r.end();
+  *insns() += 100;
+  r.step(now, 2, 0x1234);  // closed: nothing
+  EXPECT_EQ(r.total[static_cast<unsigned>(Event::Instructions)], 3u);
+  EXPECT_EQ(r.count, 1u);
+  // Snapshot regions (no model) take the plain difference.
+  Region s;
+  EventCounts a{}, b{};
+  b[static_cast<unsigned>(Event::Cycles)] = 40;
+  s.begin(a, 0, 0);
+  s.end_snapshot(b);
+  EXPECT_EQ(s.total[static_cast<unsigned>(Event::Cycles)], 40u);
+}
+
 TEST(TimingConfig, PresetsParseAndTyposAreErrors) {
   for (const std::string& name : preset_names()) EXPECT_NO_THROW(load_config(name)) << name;
   EXPECT_EQ(load_config("dual").issue_width, 2u);

@@ -142,7 +142,7 @@ struct Region {
   // One instruction executed in `in_mode` and `in_space` has been counted
   // into `now`.
   void step(const EventCounts& now, unsigned in_mode, std::uint64_t in_space) {
-    if (in_mode == mode && in_space == space)
+    if (open && in_mode == mode && in_space == space)
       for (unsigned i = 0; i < kEvents; ++i) total[i] += now[i] - last[i];
     last = now;
   }
