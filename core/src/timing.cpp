@@ -22,6 +22,9 @@ Cache::Cache(const CacheConfig& config, std::string_view what) : config_(config)
   if (config.line < 4 || !std::has_single_bit(config.line)) bad("line size must be a power of two >= 4");
   if (config.ways == 0 || config.ways > 64) bad("ways must be 1..64");
   if (config.size == 0 || config.size % (config.ways * config.line) != 0) bad("size must be a multiple of ways * line");
+  // 2^20 lines (64 MiB of 64-byte lines) bound the host memory a cache's
+  // tags take (24 MiB).
+  if (config.size / config.line > (1u << 20)) bad("more than 2^20 lines");
   sets_ = config.size / (config.ways * config.line);
   if (!std::has_single_bit(sets_)) bad("size / (ways * line) sets must be a power of two");
   if (config.replacement == Replacement::TreePlru && !std::has_single_bit(config.ways))

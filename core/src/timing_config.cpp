@@ -167,10 +167,12 @@ Config parse_config(const std::string& text, const std::string& origin) {
   if (kind == "gshare") p.kind = PredictorKind::Gshare;
   else if (kind == "bimodal") p.kind = PredictorKind::Bimodal;
   else r.fail("predictor.kind", "'" + kind + "' is not bimodal or gshare");
-  p.table_entries = r.u32("predictor", "table_entries", p.table_entries, 1, 1u << 24);
+  // Bounds keep one hart's model within a few tens of MiB of host memory
+  // (a machine has up to 64 harts).
+  p.table_entries = r.u32("predictor", "table_entries", p.table_entries, 1, 1u << 20);
   p.history_bits = r.u32("predictor", "history_bits", p.history_bits, 0, 63);
-  p.btb_entries = r.u32("predictor", "btb_entries", p.btb_entries, 1, 1u << 20);
-  p.btb_ways = r.u32("predictor", "btb_ways", p.btb_ways, 1, 1u << 20);
+  p.btb_entries = r.u32("predictor", "btb_entries", p.btb_entries, 1, 1u << 16);
+  p.btb_ways = r.u32("predictor", "btb_ways", p.btb_ways, 1, 1u << 16);
   p.ras_entries = r.u32("predictor", "ras_entries", p.ras_entries, 1, 1024);
   p.mispredict_penalty = r.u32("predictor", "mispredict_penalty", p.mispredict_penalty, 0, 1000);
   p.decode_redirect = r.u32("predictor", "decode_redirect", p.decode_redirect, 0, 1000);
@@ -179,10 +181,10 @@ Config parse_config(const std::string& text, const std::string& origin) {
   c.l1d = read_cache(r, "l1d", {16 * 1024, 4, 64, 2, Replacement::Lru});
   c.l2 = read_cache(r, "l2", {256 * 1024, 8, 64, 12, Replacement::Lru});
   c.memory_latency = r.u32("memory", "latency", 100, 1, 1'000'000);
-  c.itlb.entries = r.u32("itlb", "entries", 32, 1, 1u << 20);
-  c.itlb.ways = r.u32("itlb", "ways", c.itlb.entries, 1, 1u << 20);
-  c.dtlb.entries = r.u32("dtlb", "entries", 32, 1, 1u << 20);
-  c.dtlb.ways = r.u32("dtlb", "ways", c.dtlb.entries, 1, 1u << 20);
+  c.itlb.entries = r.u32("itlb", "entries", 32, 1, 1u << 16);
+  c.itlb.ways = r.u32("itlb", "ways", c.itlb.entries, 1, 1u << 16);
+  c.dtlb.entries = r.u32("dtlb", "entries", 32, 1, 1u << 16);
+  c.dtlb.ways = r.u32("dtlb", "ways", c.dtlb.entries, 1, 1u << 16);
   c.page_walk_levels = r.u32("walk", "levels", 3, 0, 8);
   r.check_all_used();
 

@@ -38,6 +38,12 @@ expect bad-machine 2 "unknown machine" -- -M sifive_u -kernel "$count_elf"
 expect bad-memory 2 "not a size" -- -m lots -kernel "$count_elf"
 expect bad-smp 2 "smp" -- -smp 0 -kernel "$count_elf"
 expect bad-engine 2 "unknown engine" -- --engine jit -kernel "$count_elf"
+expect bad-timing 2 "'nosuch' is neither a preset (small, dual) nor a readable file" -- --timing nosuch -kernel "$count_elf"
+printf '[l2]\nsize = 1G\nline = 4\nways = 1\n' > "$tmp/huge.ini"
+expect timing-too-big 2 "l2 cache: more than 2^20 lines" -- --timing "$tmp/huge.ini" -kernel "$count_elf"
+printf '[l1d]\nsiez = 16K\n' > "$tmp/typo.ini"
+expect timing-typo 2 "typo.ini: l1d.siez: unknown key" -- --timing "$tmp/typo.ini" -kernel "$count_elf"
+expect timing-stats 0 "orrery:   CPI stack: base" -- --timing small -bios none -kernel "$count_elf" --stats
 expect no-kernel 1 "nothing to run" -- -M virt -bios none
 expect missing-file 1 "cannot open" -- -bios none -kernel "$tmp/nope.elf"
 expect empty-file 1 "is empty" -- -bios none -kernel "$tmp/empty.bin"

@@ -329,6 +329,9 @@ TEST(TimingConfig, PresetsParseAndTyposAreErrors) {
   EXPECT_THROW(load_config("/nonexistent/timing.ini"), Error);
   EXPECT_THROW(load_config("/"), Error);  // a directory is not a file
   EXPECT_THROW(parse_config("[l3]\nsize = 1M\n", "x"), Error);
+  // Host memory stays bounded: 1 GiB of 4-byte lines is refused.
+  EXPECT_THROW(parse_config("[l2]\nsize = 1G\nline = 4\nways = 1\n", "x"), Error);
+  EXPECT_THROW(parse_config("[predictor]\nbtb_entries = 1048576\n", "x"), Error);
   EXPECT_THROW(parse_config("[l3]\n", "x"), Error);  // unknown even when empty
   EXPECT_THROW(parse_config("issue_width = 2\n", "x"), Error);
   // Trailing comments, as docs/timing.md writes them.
