@@ -466,9 +466,7 @@ void Core::execute_impl(const Insn& insn) {
 
   std::uint32_t latency = config_.latency[static_cast<unsigned>(insn.cls)];
   Cause result_cause = latency > 1 && insn.cls != OpClass::Load ? Cause::Other : Cause::Base;
-  switch (kSimple && (insn.cls == OpClass::Load || insn.cls == OpClass::Store || insn.cls == OpClass::Atomic)
-              ? OpClass::Alu
-              : insn.cls) {
+  switch (insn.cls) {
     case OpClass::Load:
     case OpClass::Atomic:
     case OpClass::Store: {

@@ -52,8 +52,8 @@ class Reader {
     if (rest == "K" || rest == "k") scale = 1ull << 10;
     else if (rest == "M" || rest == "m") scale = 1ull << 20;
     else if (rest == "G" || rest == "g") scale = 1ull << 30;
-    else if (!rest.empty()) ec == std::errc{} ? fail(path, "'" + s + "' has an unknown suffix") : void();
     if (ec != std::errc{} || s.empty()) fail(path, "'" + s + "' is not a number");
+    if (scale == 1 && !rest.empty()) fail(path, "'" + s + "' has an unknown suffix");
     if (n > max / scale) fail(path, "'" + s + "' is too large");
     n *= scale;
     if (n < min || n > max) fail(path, fmt::format("{} is outside {}..{}", n, min, max));

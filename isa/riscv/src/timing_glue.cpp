@@ -34,11 +34,6 @@ RiscvHart::Ctx ctx_of(unsigned context) {
     default: return {kPrivU, true};
   }
 }
-unsigned context_of(RiscvHart::Ctx ctx) {
-  if (ctx.priv == kPrivM) return RiscvHart::kModeM;
-  if (ctx.virt) return ctx.priv == kPrivU ? RiscvHart::kModeVU : RiscvHart::kModeVS;
-  return ctx.priv == kPrivU ? RiscvHart::kModeU : RiscvHart::kModeS;
-}
 
 class RiscvHart::ModelWalker final : public timing::PageWalker {
  public:
@@ -122,12 +117,8 @@ unsigned RiscvHart::probe_translate(Addr va, Ctx ctx, bool, Addr* ptes, unsigned
 
 // The physical address of the instruction at pc, from the fetch TLB (the
 // fetch just used it) or, for fetches that took the slow path, a probe.
-bool RiscvHart::physical_fetch(Addr pc, Addr& pa) {
+bool RiscvHart::physical_fetch_slow(Addr pc, Addr& pa) {
   const Addr page = pc >> 12;
-  if (page == observed_fetch_page_) {
-    pa = observed_fetch_base_ | (pc & 0xfff);
-    return true;
-  }
   if (const std::uint8_t* host = fetch_tlb_->lookup<mmu::Access::Execute>(pc & ~Addr{0xfff}, 1)) {
     Addr base;
     if (bus_.phys_of_host(host, base)) {
@@ -151,12 +142,8 @@ void RiscvHart::observe_begin(const Decoded& d, Observation& o) {
   o.pc = pc_;
   o.mode = mode_index();
   if (!timing_) return;
-  o.fetch_cached = true;
   o.data_context = 0;
-  if ((pc_ >> 12) == observed_fetch_page_) [[likely]]
-    o.fetch_pa = observed_fetch_base_ | (pc_ & 0xfff);
-  else
-    o.fetch_cached = physical_fetch(pc_, o.fetch_pa);
+  o.fetch_cached = physical_fetch(pc_, o.fetch_pa);
   switch (d.tclass) {
     case timing::OpClass::Load:
     case timing::OpClass::Store:
@@ -169,8 +156,12 @@ void RiscvHart::observe_begin(const Decoded& d, Observation& o) {
       return;
   }
   // MPRV makes M-mode data accesses translate as MPP's.
-  o.data_context = priv_ == kPrivM && !(mstatus_ & mstatus::MPRV) ? static_cast<std::uint8_t>(kModeM)
-                                                                    : static_cast<std::uint8_t>(context_of(data_ctx()));
+  if (priv_ == kPrivM && !(mstatus_ & mstatus::MPRV)) {
+    o.data_context = kModeM;
+  } else {
+    const Ctx data = data_ctx();
+    o.data_context = static_cast<std::uint8_t>(mode_of(data.priv, data.virt));
+  }
 }
 
 void RiscvHart::observe_end(const Decoded& d, const Observation& seen, bool trapped) {
@@ -247,22 +238,10 @@ void RiscvHart::region_marker(bool begin) {
 void RiscvHart::observe_simple(const Decoded& d, Addr pc) {
   const unsigned mode = mode_index();  // a register-only op changes no mode
   Addr fetch_pa;
-  if ((pc >> 12) == observed_fetch_page_) [[likely]] {
-    fetch_pa = observed_fetch_base_ | (pc & 0xfff);
-  } else if (!physical_fetch(pc, fetch_pa)) {
-    // Uncached fetch: the general path.
-    timing::Insn in;
-    in.pc = pc;
-    in.length = d.len;
-    in.cls = d.tclass;
-    in.fetch_context = static_cast<std::uint8_t>(mode);
-    in.fetch_cached = false;
-    in.dst = d.tdst;
-    in.src[0] = d.tsrc[0];
-    in.src[1] = d.tsrc[1];
-    in.src[2] = d.tsrc[2];
-    timing_->execute(in);
-    count_events(mode);
+  if (!physical_fetch(pc, fetch_pa)) [[unlikely]] {
+    // Fetched from uncached memory: the general path.
+    const Observation seen{pc, 0, fetch_pa, mode, false, 0};
+    observe_end(d, seen, false);
     return;
   }
   timing_->execute_simple(pc, fetch_pa, static_cast<std::uint8_t>(mode), d.tclass, d.tdst, d.tsrc);

@@ -266,11 +266,12 @@ class RiscvHart final : public Hart {
 
   // ---- observation: what the timing model and the PMU see (timing_glue.cpp) ----
   enum ModeIndex : unsigned { kModeM, kModeS, kModeU, kModeVS, kModeVU, kModes };
-  unsigned mode_index() const {
-    if (priv_ == kPrivM) return kModeM;
-    if (virt_) return priv_ == kPrivU ? kModeVU : kModeVS;
-    return priv_ == kPrivU ? kModeU : kModeS;
+  static unsigned mode_of(Priv priv, bool virt) {
+    if (priv == kPrivM) return kModeM;
+    if (virt) return priv == kPrivU ? kModeVU : kModeVS;
+    return priv == kPrivU ? kModeU : kModeS;
   }
+  unsigned mode_index() const { return mode_of(priv_, virt_); }
   // Filled by observe_begin (no initialisers: it is on the observed hot
   // path, and observe_end reads only what observe_begin set).
   struct Observation {
@@ -410,7 +411,16 @@ class RiscvHart final : public Hart {
   }
   void count_events_slow(unsigned mode);
   void apply_pmu_masks();
-  bool physical_fetch(Addr pc, Addr& pa);
+  // The physical address of the instruction at pc; false when it is not in
+  // cacheable memory. The page last asked about is remembered.
+  bool physical_fetch(Addr pc, Addr& pa) {
+    if ((pc >> 12) == observed_fetch_page_) [[likely]] {
+      pa = observed_fetch_base_ | (pc & 0xfff);
+      return true;
+    }
+    return physical_fetch_slow(pc, pa);
+  }
+  bool physical_fetch_slow(Addr pc, Addr& pa);
   class ModelWalker;
   friend class ModelWalker;
   // Side-effect-free translation for the model: the PTE addresses a walk
