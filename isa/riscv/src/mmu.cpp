@@ -107,8 +107,14 @@ RiscvHart::Xlate RiscvHart::walk(const Stage& st, Addr va, Access access, Addr& 
     }
     // Page-table accesses are checked by PMP as S-mode accesses and must
     // hit memory.
-    std::uint8_t* pte_host = bus_.host_ptr(pte_hpa, 8, false);
-    if (!pte_host || !pmp_allows(pte_hpa, 8, Access::Read, kPrivS)) return Xlate::AccessFault;
+    const PhysPage& table_page = phys_page(pte_hpa);
+    const std::uint8_t* pte_host = nullptr;
+    if (table_page.host && table_page.uniform) {
+      if (table_page.allow[0] & PhysPage::kRead) pte_host = table_page.host + (pte_hpa & kPageMask);
+    } else if (pmp_allows(pte_hpa, 8, Access::Read, kPrivS)) {
+      pte_host = bus_.host_ptr(pte_hpa, 8, false);
+    }
+    if (!pte_host) return Xlate::AccessFault;
     std::uint64_t pte;
     std::memcpy(&pte, pte_host, 8);
 
@@ -250,16 +256,14 @@ bool RiscvHart::translate(Addr va, Access access, Ctx ctx, Addr& pa, bool fill_t
   if (!fill_tlb || hlvx) return true;
   // Enter the page when it is host memory and PMP treats all of it alike.
   // (PMP checks use the nominal privilege; VS counts as S.)
-  const Addr page = pa & ~kPageMask;
-  std::uint8_t* host = bus_.host_ptr(page, 4096, false);
-  if (host && pmp_page_uniform(page, ctx.priv)) {
+  const PhysPage& page = phys_page(pa);
+  if (page.host && page.uniform) {
     // Writes to pages holding decoded code are watched: they leave the
     // fast path and tell the bus first (store_slow), which invalidates code
     // they overwrite.
-    const bool ram = bus_.host_ptr(page, 4096, true) != nullptr;
-    tlbs_[tlb_index(ctx)].fill(va, host, perms.read && pmp_allows(page, 4096, Access::Read, ctx.priv),
-                               perms.write && ram && pmp_allows(page, 4096, Access::Write, ctx.priv),
-                               perms.exec && pmp_allows(page, 4096, Access::Execute, ctx.priv), bus_.is_code(host));
+    const std::uint8_t allow = page.allow[ctx.priv == kPrivM];
+    tlbs_[tlb_index(ctx)].fill(va, page.host, perms.read && (allow & PhysPage::kRead), perms.write && page.ram && (allow & PhysPage::kWrite),
+                               perms.exec && (allow & PhysPage::kExec), bus_.is_code(page.host));
     // The entry may have replaced the one the running block was entered
     // through; the threaded engine re-checks the fetch translation, as the
     // interpreter's next fetch would.

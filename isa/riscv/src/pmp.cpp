@@ -46,7 +46,29 @@ void RiscvHart::pmp_changed() {
     if (hi <= lo) continue;  // off, or an empty TOR range: matches nothing
     pmp_ranges_[pmp_range_count_++] = PmpRange{lo, hi, pmpcfg_[i]};
   }
+  phys_pages_.fill(PhysPage{});
   flush_tlbs();
+}
+
+const RiscvHart::PhysPage& RiscvHart::phys_page(Addr pa) {
+  const Addr number = pa >> 12;
+  PhysPage& p = phys_pages_[number % phys_pages_.size()];
+  if (p.number == number) [[likely]]
+    return p;
+  const Addr page = number << 12;
+  p.number = number;
+  p.host = bus_.host_ptr(page, 4096, false);
+  p.ram = bus_.host_ptr(page, 4096, true) != nullptr;
+  p.uniform = pmp_page_uniform(page, kPrivS);
+  for (const Priv priv : {kPrivS, kPrivM}) {
+    std::uint8_t& allow = p.allow[priv == kPrivM];
+    allow = 0;
+    if (!p.uniform) continue;
+    if (pmp_allows(page, 4096, Access::Read, priv)) allow |= PhysPage::kRead;
+    if (pmp_allows(page, 4096, Access::Write, priv)) allow |= PhysPage::kWrite;
+    if (pmp_allows(page, 4096, Access::Execute, priv)) allow |= PhysPage::kExec;
+  }
+  return p;
 }
 
 bool RiscvHart::pmp_allows(Addr pa, unsigned size, Access access, Priv priv) const {

@@ -43,6 +43,7 @@ class SoftTlb {
   void fill(std::uint64_t va, std::uint8_t* host_page, bool read, bool write, bool exec, bool watched = false) {
     Entry& e = entries_[index(va)];
     const std::uint64_t vpn = va >> kPageBits;
+    empty_ = false;
     e.read_tag = read ? vpn : kInvalid;
     e.write_tag = write ? (watched ? vpn | kWatched : vpn) : kInvalid;
     e.exec_tag = exec ? vpn : kInvalid;
@@ -57,12 +58,19 @@ class SoftTlb {
     return reinterpret_cast<std::uint8_t*>(va + e.addend);
   }
 
-  void flush() { entries_.fill(Entry{}); }
+  // A hart has a TLB per translation regime and flushes them all at once
+  // (SFENCE.VMA, satp writes), mostly while only one or two hold anything.
+  void flush() {
+    if (empty_) return;
+    entries_.fill(Entry{});
+    empty_ = true;
+  }
 
   // Watch writes to host_page (the host address of a page start) in every
   // entry that maps it, wherever it is mapped: the page now holds decoded
   // code, and stores to it must leave the fast path (core Bus::mark_code).
   void watch_writes(const std::uint8_t* host_page) {
+    if (empty_) return;
     const auto target = reinterpret_cast<std::uintptr_t>(host_page);
     for (Entry& e : entries_)
       if (e.write_tag != kInvalid && !(e.write_tag & kWatched) && (e.write_tag << kPageBits) + e.addend == target)
@@ -72,6 +80,7 @@ class SoftTlb {
  private:
   static unsigned index(std::uint64_t va) { return (va >> kPageBits) & ((1u << kIndexBits) - 1); }
   std::array<Entry, 1u << kIndexBits> entries_{};
+  bool empty_ = true;  // no fill since the last flush
 };
 
 }  // namespace orrery::mmu

@@ -1,5 +1,6 @@
 #pragma once
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <functional>
@@ -482,6 +483,20 @@ class RiscvHart final : public Hart {
   };
   PmpRange pmp_ranges_[kPmpEntries] = {};
   unsigned pmp_range_count_ = 0;
+  // What a TLB miss asks about a physical page, cached (pmp_changed()
+  // forgets it; the bus's regions do not change while harts run): a walk
+  // reads page-table pages that are the same few pages again and again,
+  // and a fill asks bus and PMP five questions about its page.
+  struct PhysPage {
+    static constexpr std::uint8_t kRead = 1, kWrite = 2, kExec = 4;  // allow bits (pmpcfg's R, W, X)
+    Addr number = ~Addr{0};       // pa >> 12
+    std::uint8_t* host = nullptr;  // RAM or ROM backs the whole page
+    bool ram = false;              // ... and it is writable RAM
+    bool uniform = false;          // PMP gives every byte of the page the same answer
+    std::uint8_t allow[2] = {};    // if uniform: what PMP allows S/U [0] and M [1]
+  };
+  const PhysPage& phys_page(Addr pa);
+  std::array<PhysPage, 1024> phys_pages_{};
   std::uint64_t stimecmp_event_ = 0;
 
   Machine& machine_;
