@@ -64,15 +64,44 @@ struct RiscvIsaT {
   enum class Kind : std::uint8_t {
     Nop,      // a Pure instruction writing x0: only retires
     Pure,     // cannot trap, reads nothing but registers (and pc)
-    Memory,   // may trap (loads and stores)
+    Load,     // may trap; a TLB hit is done in place (fast)
+    Store,
     Control,  // branches, jal, jalr: set the next pc, end the block
   };
+  // A memory op's TLB hit, done in place: the access without the
+  // bookkeeping a possible trap needs (execute()). False on a miss, which
+  // then runs as the interpreter runs it, slow path and all.
+  using FastFn = bool (*)(RiscvHart&, const Decoded&);
   struct HotOp {
     ExecFn fn;
     Kind kind;
+    FastFn fast = nullptr;  // loads and stores
   };
   template <class T, class E>
-  static constexpr ExecFn load = insn::load_into_x<T, E>;
+  static bool fast_load(RiscvHart& h, const Decoded& d) {
+    const std::uint8_t* p = h.data_tlb().lookup<mmu::Access::Read>(insn::ea(h, d), sizeof(T));
+    if (!p) [[unlikely]]
+      return false;
+    T v;
+    std::memcpy(&v, p, sizeof(T));
+    h.x_[d.rd] = static_cast<std::uint64_t>(static_cast<E>(v));  // rd != 0 (label_for)
+    return true;
+  }
+  template <class T>
+  static bool fast_store(RiscvHart& h, const Decoded& d) {
+    std::uint8_t* p = h.data_tlb().lookup<mmu::Access::Write>(insn::ea(h, d), sizeof(T));
+    if (!p) [[unlikely]]
+      return false;
+    const auto v = static_cast<T>(h.x_[d.rs2]);
+    std::memcpy(p, &v, sizeof(T));
+    return true;
+  }
+  template <class T, class E>
+  static constexpr HotOp load = {insn::load_into_x<T, E>, Kind::Load, fast_load<T, E>};
+  template <class T>
+  static constexpr HotOp store(ExecFn fn) {
+    return {fn, Kind::Store, fast_store<T>};
+  }
   static constexpr HotOp kHot[] = {
       {nullptr, Kind::Nop},
       {sem::i_lui, Kind::Pure},     {sem::i_auipc, Kind::Pure},   {sem::i_addi, Kind::Pure},
@@ -90,12 +119,12 @@ struct RiscvIsaT {
       {sem::i_rem, Kind::Pure},     {sem::i_remu, Kind::Pure},    {sem::i_mulw, Kind::Pure},
       {sem::i_divw, Kind::Pure},    {sem::i_divuw, Kind::Pure},   {sem::i_remw, Kind::Pure},
       {sem::i_remuw, Kind::Pure},
-      {load<std::uint8_t, std::int8_t>, Kind::Memory},   {load<std::uint16_t, std::int16_t>, Kind::Memory},
-      {load<std::uint32_t, std::int32_t>, Kind::Memory}, {load<std::uint64_t, std::uint64_t>, Kind::Memory},
-      {load<std::uint8_t, std::uint8_t>, Kind::Memory},  {load<std::uint16_t, std::uint16_t>, Kind::Memory},
-      {load<std::uint32_t, std::uint32_t>, Kind::Memory},
-      {sem::i_sb, Kind::Memory},    {sem::i_sh, Kind::Memory},    {sem::i_sw, Kind::Memory},
-      {sem::i_sd, Kind::Memory},
+      load<std::uint8_t, std::int8_t>,   load<std::uint16_t, std::int16_t>,
+      load<std::uint32_t, std::int32_t>, load<std::uint64_t, std::uint64_t>,
+      load<std::uint8_t, std::uint8_t>,  load<std::uint16_t, std::uint16_t>,
+      load<std::uint32_t, std::uint32_t>,
+      store<std::uint8_t>(sem::i_sb),    store<std::uint16_t>(sem::i_sh),
+      store<std::uint32_t>(sem::i_sw),   store<std::uint64_t>(sem::i_sd),
       {sem::i_beq, Kind::Control},  {sem::i_bne, Kind::Control},  {sem::i_blt, Kind::Control},
       {sem::i_bge, Kind::Control},  {sem::i_bltu, Kind::Control}, {sem::i_bgeu, Kind::Control},
       {sem::i_jal, Kind::Control},  {sem::i_jalr, Kind::Control},  // jalr: no misaligned target with C
@@ -104,7 +133,7 @@ struct RiscvIsaT {
 
   template <unsigned I>
   static constexpr bool hot_may_leave() {
-    return kTimed || kHot[I].kind == Kind::Memory;
+    return kTimed || kHot[I].kind == Kind::Load || kHot[I].kind == Kind::Store;
   }
   template <unsigned I>
   static void hot(RiscvHart& h, const RiscvOp& op) {
@@ -128,9 +157,11 @@ struct RiscvIsaT {
       // nothing but retiring
     } else if constexpr (k.kind == Kind::Pure) {
       k.fn(h, d);  // rd != 0 (label_for), so x0 stays zero
-    } else if constexpr (k.kind == Kind::Memory) {
-      h.execute(d, d.raw, k.fn);
-      return;
+    } else if constexpr (k.kind == Kind::Load || k.kind == Kind::Store) {
+      if (!k.fast(h, d)) [[unlikely]] {
+        h.execute(d, d.raw, k.fn);
+        return;
+      }
     } else {
       h.npc_ = h.pc_ + d.len;
       k.fn(h, d);
@@ -152,6 +183,8 @@ struct RiscvIsaT {
       // A Pure op writing x0 only retires, except SLTI's HINTs (the
       // statistics-region markers).
       if (kHot[i].kind == Kind::Pure && d.rd == 0) return d.exec == sem::i_slti ? labels[0] : labels[threaded::kHotBase];
+      // A load into x0 still accesses memory; the generic op keeps x0 zero.
+      if (kHot[i].kind == Kind::Load && d.rd == 0) return labels[0];
       return labels[threaded::kHotBase + i];
     }
     return labels[0];
