@@ -69,11 +69,23 @@ struct Block {
   std::uint32_t n = 0;  // instructions; ops[n] is the end-of-block record
   std::uint32_t bytes = 0;  // guest code bytes from host on
   bool dead = false;
-  // Chaining: the last successor block entered from this block's exit and
-  // the guest pc it was entered at. Validated on use exactly like a jump
-  // cache hit, so it never needs unlinking.
-  const std::uint8_t* next_host = nullptr;
-  Block* next = nullptr;
+  // Chaining: the last two successor blocks entered from this block's exit
+  // (a conditional branch's two ways) and their first instructions' host
+  // addresses. Validated on use exactly like a jump cache hit, so they
+  // never need unlinking. next_host[0] is filled first.
+  const std::uint8_t* next_host[2] = {nullptr, nullptr};
+  Block* next[2] = {nullptr, nullptr};
+  // The linked successor starting at host, or nullptr.
+  Block* successor(const std::uint8_t* host) const {
+    if (next_host[0] == host && !next[0]->dead) return next[0];
+    if (next_host[1] == host && !next[1]->dead) return next[1];
+    return nullptr;
+  }
+  void link(const std::uint8_t* host, Block* b) {
+    const unsigned way = next_host[0] && next_host[0] != host ? 1 : 0;
+    next_host[way] = host;
+    next[way] = b;
+  }
   Op* ops = nullptr;
 };
 

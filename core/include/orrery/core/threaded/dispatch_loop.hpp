@@ -91,8 +91,9 @@ outer:
     entry_vpage = Isa::pc(h) >> kPageBits;
     entry_page_host = host - (Isa::pc(h) & (kPageSize - 1));
     const std::uint32_t regime = Isa::regime(h);
-    if (prev && prev->next_host == host && prev->next->regime == regime && !prev->next->dead) {
-      b = prev->next;
+    BlockT* linked = prev ? prev->successor(host) : nullptr;
+    if (linked && linked->regime == regime) {
+      b = linked;
       ++stats.chained;
     } else {
       b = cache.find(host, regime);
@@ -108,10 +109,7 @@ outer:
         b = cache.insert(host, regime, bytes, scratch, n + 1);
         if (cache.generation() != generation) prev = nullptr;  // flushed: prev is gone
       }
-      if (prev) {
-        prev->next_host = host;
-        prev->next = b;
-      }
+      if (prev) prev->link(host, b);
     }
     prev = nullptr;
   }
@@ -156,13 +154,12 @@ L_end:
   // The block ran to its end and nothing asked to leave it, so privilege
   // and the fetch translation of its page are as they were at entry: a
   // successor in the same virtual page needs no TLB lookup, and the last
-  // one taken from here is tried first (chaining).
+  // two taken from here are tried first (chaining).
   if (executed < budget && !h.yield_requested() && !Isa::interrupt_attention(h)) {
     const std::uint64_t pc = Isa::pc(h);
     if ((pc >> kPageBits) == entry_vpage) {
-      const std::uint8_t* host = entry_page_host + (pc & (kPageSize - 1));
-      if (b->next_host == host && !b->next->dead) {
-        b = b->next;
+      if (BlockT* linked = b->successor(entry_page_host + (pc & (kPageSize - 1)))) {
+        b = linked;
         ++stats.chained;
         goto enter;
       }
