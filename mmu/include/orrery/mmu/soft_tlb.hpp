@@ -13,7 +13,10 @@ namespace orrery::mmu {
 
 enum class Access : std::uint8_t { Read, Write, Execute };
 
-template <unsigned kPageBits = 12, unsigned kIndexBits = 8>
+// 1024 entries: with 256, a Linux boot spent a tenth of its host time
+// refilling entries that conflicted (docs/performance.md, issue 7), and
+// arrays a multiple of 1 MiB apart evicted each other on every access.
+template <unsigned kPageBits = 12, unsigned kIndexBits = 10>
 class SoftTlb {
  public:
   static constexpr std::uint64_t kPageSize = 1ull << kPageBits;
