@@ -356,6 +356,11 @@ std::uint8_t* RiscvHart::amo_ptr(Addr va, unsigned size, bool is_load_reserved) 
     raise(is_load_reserved ? kLoadMisaligned : kStoreMisaligned, va);
     return nullptr;
   }
+  // A page the TLB holds for writing is RAM, allowed by PMP as a whole,
+  // already dirty and holds no decoded code (such entries are watched and
+  // miss here): exactly what the walk below would find, for LR too.
+  if (std::uint8_t* p = data_tlb().lookup<Access::Write>(va, size)) [[likely]]
+    return p;
   const Ctx ctx = data_ctx();
   Addr pa;
   if (!translate(va, access, ctx, pa, true)) return nullptr;
@@ -366,6 +371,12 @@ std::uint8_t* RiscvHart::amo_ptr(Addr va, unsigned size, bool is_load_reserved) 
 }
 
 bool RiscvHart::fetch_half(Addr va, std::uint16_t& half) {
+  // Halves of an instruction that straddles a page, or sits in a page's
+  // last two bytes: the page is usually in the fetch TLB already.
+  if (const std::uint8_t* p = fetch_tlb_->lookup<Access::Execute>(va, 2)) [[likely]] {
+    std::memcpy(&half, p, 2);
+    return true;
+  }
   Addr pa;
   if (!translate(va, Access::Execute, Ctx{priv_, virt_}, pa, true)) return false;
   // Instructions come only from RAM or ROM: MMIO is not executable, so a
