@@ -16,7 +16,7 @@ constexpr std::uint64_t kPage = Tlb::kPageSize;
 alignas(4096) std::uint8_t host_memory[4 * kPage];
 std::uint8_t* host_page(unsigned i) { return host_memory + i * kPage; }
 
-// Virtual pages in distinct TLB slots (the index is the low 8 bits of the
+// Virtual pages in distinct TLB slots (the index is the low bits of the
 // page number).
 constexpr std::uint64_t kVa = 0x40001000;
 constexpr std::uint64_t kVa2 = 0x40002000;
@@ -104,12 +104,32 @@ TEST(SoftTlb, WatchedWriteChecksTheTagAndThePageEnd) {
   EXPECT_EQ(tlb.lookup_watched_write(kVa + kPage - 4, 4), host_page(0) + kPage - 4);
   EXPECT_EQ(tlb.lookup_watched_write(kVa + kPage - 4, 8), nullptr) << "crosses into the next page";
   EXPECT_EQ(tlb.lookup_watched_write(kVa + kPage - 1, 2), nullptr) << "crosses into the next page";
-  // Same slot (page number + 256 pages), another page.
-  EXPECT_EQ(tlb.lookup_watched_write(kVa + (kPage << 8), 4), nullptr);
+  // Same slot (page number + 1024 pages), another page.
+  EXPECT_EQ(tlb.lookup_watched_write(kVa + (kPage << 10), 4), nullptr);
   EXPECT_EQ(tlb.lookup_watched_write(kVa + kPage, 4), nullptr) << "the next page is not entered";
   tlb.flush();
   EXPECT_EQ(tlb.lookup_watched_write(kVa, 4), nullptr);
   EXPECT_EQ(tlb.lookup<Access::Read>(kVa, 4), nullptr);
+}
+
+// A flush clears a few recent fills one by one and a well-used TLB whole;
+// either way nothing stays entered, also entries filled twice.
+TEST(SoftTlb, FlushForgetsFewAndManyFills) {
+  for (unsigned fills : {1u, 5u, 32u, 33u, 700u, 3000u}) {
+    Tlb tlb;
+    for (unsigned i = 0; i < fills; ++i) tlb.fill(kVa + i * kPage, host_page(i % 4), true, true, true);
+    tlb.flush();
+    for (unsigned i = 0; i < fills; ++i) {
+      EXPECT_EQ(tlb.lookup<Access::Read>(kVa + i * kPage, 8), nullptr) << fills << " fills, page " << i;
+      EXPECT_EQ(tlb.lookup<Access::Write>(kVa + i * kPage, 8), nullptr);
+      EXPECT_EQ(tlb.lookup<Access::Execute>(kVa + i * kPage, 4), nullptr);
+    }
+    // And it keeps working: a fill after the flush is found, the next flush forgets it.
+    tlb.fill(kVa2, host_page(1), true, false, false);
+    EXPECT_EQ(tlb.lookup<Access::Read>(kVa2, 8), host_page(1));
+    tlb.flush();
+    EXPECT_EQ(tlb.lookup<Access::Read>(kVa2, 8), nullptr);
+  }
 }
 
 }  // namespace

@@ -46,7 +46,8 @@ class SoftTlb {
   void fill(std::uint64_t va, std::uint8_t* host_page, bool read, bool write, bool exec, bool watched = false) {
     Entry& e = entries_[index(va)];
     const std::uint64_t vpn = va >> kPageBits;
-    empty_ = false;
+    if (filled_count_ < kTracked) filled_[filled_count_] = static_cast<std::uint16_t>(index(va));
+    if (filled_count_ <= kTracked) ++filled_count_;
     e.read_tag = read ? vpn : kInvalid;
     e.write_tag = write ? (watched ? vpn | kWatched : vpn) : kInvalid;
     e.exec_tag = exec ? vpn : kInvalid;
@@ -62,18 +63,23 @@ class SoftTlb {
   }
 
   // A hart has a TLB per translation regime and flushes them all at once
-  // (SFENCE.VMA, satp writes), mostly while only one or two hold anything.
+  // (SFENCE.VMA, satp writes), mostly while only one or two hold anything
+  // and often a few pages after the last flush: those entries are cleared
+  // one by one, and only a well-used TLB is cleared whole.
   void flush() {
-    if (empty_) return;
-    entries_.fill(Entry{});
-    empty_ = true;
+    if (filled_count_ <= kTracked) {
+      for (unsigned i = 0; i < filled_count_; ++i) entries_[filled_[i]] = Entry{};
+    } else {
+      entries_.fill(Entry{});
+    }
+    filled_count_ = 0;
   }
 
   // Watch writes to host_page (the host address of a page start) in every
   // entry that maps it, wherever it is mapped: the page now holds decoded
   // code, and stores to it must leave the fast path (core Bus::mark_code).
   void watch_writes(const std::uint8_t* host_page) {
-    if (empty_) return;
+    if (filled_count_ == 0) return;
     const auto target = reinterpret_cast<std::uintptr_t>(host_page);
     for (Entry& e : entries_)
       if (e.write_tag != kInvalid && !(e.write_tag & kWatched) && (e.write_tag << kPageBits) + e.addend == target)
@@ -83,7 +89,12 @@ class SoftTlb {
  private:
   static unsigned index(std::uint64_t va) { return (va >> kPageBits) & ((1u << kIndexBits) - 1); }
   std::array<Entry, 1u << kIndexBits> entries_{};
-  bool empty_ = true;  // no fill since the last flush
+  // The entries filled since the last flush, while there are at most
+  // kTracked of them (filled_count_ = kTracked + 1: more).
+  static constexpr unsigned kTracked = 32;
+  static_assert(kIndexBits <= 16, "filled_ holds 16-bit indices");
+  std::array<std::uint16_t, kTracked> filled_{};
+  unsigned filled_count_ = 0;
 };
 
 }  // namespace orrery::mmu
