@@ -40,10 +40,12 @@ Pattern parse_pattern(std::string_view text, unsigned width, std::string_view na
 struct Entry32 {
   Pattern pat;
   const InsnSpec* spec;
+  std::uint16_t index;  // in Tables::specs
 };
 struct Entry16 {
   Pattern pat;
   const CompressedSpec* spec;
+  std::uint16_t index;  // in Tables::compressed
 };
 
 // The handler for encodings that match no table entry.
@@ -57,6 +59,10 @@ struct Tables {
   // e.g. c.jr is tried before c.mv.
   std::vector<Entry32> major[32];
   std::vector<Entry16> quadrant[3][8];
+  // Decoded::spec_index and compressed_index point here; index 0 is the
+  // illegal instruction and "no compressed form".
+  std::vector<const InsnSpec*> specs{&kIllegal};
+  std::vector<const CompressedSpec*> compressed{nullptr};
 
   Tables() {
     for (auto table : {rv64i_insns(), rv64m_insns(), rv64a_insns(), rv64f_insns(), rv64d_insns(), zicsr_insns(),
@@ -65,14 +71,14 @@ struct Tables {
         const Pattern p = parse_pattern(s.pattern, 32, s.mnemonic);
         if ((p.mask & 0x7f) != 0x7f || (p.match & 3) != 3)
           throw std::logic_error("32-bit pattern without a fixed opcode: " + std::string(s.mnemonic));
-        major[(p.match >> 2) & 31].push_back({p, &s});
+        major[(p.match >> 2) & 31].push_back({p, &s, index_of(specs, &s)});
       }
     }
     for (const CompressedSpec& s : rvc_insns()) {
       const Pattern p = parse_pattern(s.pattern, 16, s.mnemonic);
       if ((p.mask & 0xe003) != 0xe003 || (p.match & 3) == 3)
         throw std::logic_error("16-bit pattern without a fixed quadrant/funct3: " + std::string(s.mnemonic));
-      quadrant[p.match & 3][p.match >> 13].push_back({p, &s});
+      quadrant[p.match & 3][p.match >> 13].push_back({p, &s, index_of(compressed, &s)});
     }
     auto by_specificity = [](const auto& a, const auto& b) {
       return std::popcount(a.pat.mask) > std::popcount(b.pat.mask);
@@ -80,6 +86,13 @@ struct Tables {
     for (auto& bucket : major) std::stable_sort(bucket.begin(), bucket.end(), by_specificity);
     for (auto& q : quadrant)
       for (auto& bucket : q) std::stable_sort(bucket.begin(), bucket.end(), by_specificity);
+  }
+
+  template <class Spec>
+  static std::uint16_t index_of(std::vector<const Spec*>& list, const Spec* spec) {
+    if (list.size() > 0xffff) throw std::logic_error("more instruction table entries than Decoded can index");
+    list.push_back(spec);
+    return static_cast<std::uint16_t>(list.size() - 1);
   }
 };
 
@@ -128,13 +141,14 @@ Decoded decode32(std::uint32_t raw) {
     for (const Entry32& e : tables().major[(raw >> 2) & 31]) {
       if ((raw & e.pat.mask) == e.pat.match) {
         spec = e.spec;
+        d.spec_index = e.index;
         break;
       }
     }
   }
-  d.spec = spec;
   d.exec = spec->exec;
-  d.imm = extract_imm(spec->imm, raw);
+  // At most 32 significant bits (U-type), so the narrowing keeps the value.
+  d.imm = static_cast<std::int32_t>(extract_imm(spec->imm, raw));
   return d;
 }
 
@@ -151,10 +165,10 @@ Decoded decode(std::uint32_t raw) {
     if ((half & e.pat.mask) != e.pat.match) continue;
     const std::uint32_t expanded = e.spec->expand(half);
     Decoded d = expanded ? decode32(expanded) : decode32(0);
-    if (d.spec == &kIllegal) break;
+    if (d.spec_index == 0) break;  // illegal
     d.raw = half;
     d.len = 2;
-    d.cname = e.spec->mnemonic;
+    d.compressed_index = e.index;
     classify(d, expanded);
     return d;
   }
@@ -169,6 +183,12 @@ std::uint32_t expand_compressed(std::uint16_t half) {
   for (const Entry16& e : tables().quadrant[half & 3][half >> 13])
     if ((half & e.pat.mask) == e.pat.match) return e.spec->expand(half);
   return 0;
+}
+
+const InsnSpec* Decoded::spec() const { return tables().specs[spec_index]; }
+
+std::string_view Decoded::cname() const {
+  return compressed_index ? tables().compressed[compressed_index]->mnemonic : std::string_view{};
 }
 
 DecodeCache::DecodeCache() { entries_.fill(decode(0)); }

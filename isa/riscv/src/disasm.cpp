@@ -64,8 +64,8 @@ std::string operand(std::string_view tok, const Decoded& d, std::uint64_t pc) {
 }  // namespace
 
 std::string disassemble(const Decoded& d, std::uint64_t pc) {
-  std::string text(d.cname.empty() ? d.spec->mnemonic : d.cname);
-  std::string_view ops = d.spec->operands;
+  std::string text(d.cname().empty() ? d.spec()->mnemonic : d.cname());
+  std::string_view ops = d.spec()->operands;
   if (ops.starts_with("aqrl")) {
     // AMO ordering bits aq (26) and rl (25) print as a mnemonic suffix.
     static const char* const suffix[4] = {"", ".rl", ".aq", ".aqrl"};

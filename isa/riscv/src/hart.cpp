@@ -270,7 +270,7 @@ void RiscvHart::trace_commit(const Decoded& d, std::uint64_t pc) {
   // (strip it with sed 's/ ;.*//' to diff against Spike).
   std::string line = fmt::format("core {:>3}: {} 0x{:016x} (0x{:0{}x})", id(), static_cast<unsigned>(priv_), pc,
                                  d.raw, d.len * 2);
-  std::string_view ops = d.spec->operands;
+  std::string_view ops = d.spec()->operands;
   if (ops.starts_with("aqrl,")) ops.remove_prefix(5);
   if (ops.starts_with("rd") && d.rd != 0) line += fmt::format(" x{:<2} 0x{:016x}", d.rd, x_[d.rd]);
   else if (ops.starts_with("fd")) line += fmt::format(" f{:<2} 0x{:016x}", d.rd, f_[d.rd]);

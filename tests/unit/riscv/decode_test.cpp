@@ -389,11 +389,11 @@ TEST(DecodeTables, RandomEncodingsDecodeToTheirEntry) {
       ASSERT_NE(best, nullptr);
       ASSERT_EQ(ties, 0) << hex(raw);
       const Decoded d = decode(raw);
-      EXPECT_EQ(d.spec, best->spec) << hex(raw) << " from " << e.spec->mnemonic << " decoded as "
-                                    << d.spec->mnemonic << ", expected " << best->spec->mnemonic;
+      EXPECT_EQ(d.spec(), best->spec) << hex(raw) << " from " << e.spec->mnemonic << " decoded as "
+                                    << d.spec()->mnemonic << ", expected " << best->spec->mnemonic;
       EXPECT_EQ(d.len, 4u);
       EXPECT_EQ(d.raw, raw);
-      EXPECT_TRUE(d.cname.empty());
+      EXPECT_TRUE(d.cname().empty());
       EXPECT_EQ(d.exec, best->spec->exec);
     }
   }
@@ -431,11 +431,11 @@ TEST(DecodeTables, RandomCompressedEncodingsDecodeToTheirEntry) {
       EXPECT_EQ(d.len, 2u) << hex(raw);
       EXPECT_EQ(d.raw, raw);
       if (rvc_reserved(best->spec->mnemonic, raw)) {
-        EXPECT_EQ(d.spec->mnemonic, "illegal") << hex(raw) << " (" << best->spec->mnemonic << ") is reserved";
-        EXPECT_TRUE(d.cname.empty());
+        EXPECT_EQ(d.spec()->mnemonic, "illegal") << hex(raw) << " (" << best->spec->mnemonic << ") is reserved";
+        EXPECT_TRUE(d.cname().empty());
       } else {
-        EXPECT_EQ(d.cname, best->spec->mnemonic) << hex(raw);
-        EXPECT_NE(d.spec->mnemonic, "illegal") << hex(raw);
+        EXPECT_EQ(d.cname(), best->spec->mnemonic) << hex(raw);
+        EXPECT_NE(d.spec()->mnemonic, "illegal") << hex(raw);
       }
     }
   }
@@ -447,7 +447,7 @@ TEST(DecodeTables, UnassignedCompressedSlotsAreIllegal) {
     const u32 q0_100 = 0x8000 | (g() & 0x1ffc);                               // quadrant 0, funct3 100
     const u32 ca_rsv = 0x9c01 | (g() & 0x0380) | (g() & 0x001c) | ((2 + (g() & 1)) << 5);  // subw/addw slots 10, 11
     for (u32 raw : {q0_100, ca_rsv}) {
-      EXPECT_EQ(decode(raw).spec->mnemonic, "illegal") << hex(raw);
+      EXPECT_EQ(decode(raw).spec()->mnemonic, "illegal") << hex(raw);
       EXPECT_EQ(decode(raw).len, 2u);
     }
   }
@@ -463,7 +463,7 @@ TEST(Encoders, MatchTheLlvmAssembler) {
 TEST(Encoders, GoldenEncodingsDecodeToTheRightEntry) {
   for (const Golden& gd : kGolden) {
     const Decoded d = decode(gd.llvm);
-    const std::string_view got = d.cname.empty() ? d.spec->mnemonic : d.cname;
+    const std::string_view got = d.cname().empty() ? d.spec()->mnemonic : d.cname();
     EXPECT_EQ(got, gd.mnemonic) << gd.assembly << " = " << hex(gd.llvm);
     EXPECT_EQ(d.len, (gd.llvm & 3) == 3 ? 4u : 2u) << gd.assembly;
   }

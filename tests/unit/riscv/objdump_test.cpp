@@ -93,7 +93,7 @@ TEST(Objdump, EveryListedInstructionDecodesAndDisassemblesAlike) {
     seen.insert(without_ordering_suffix(mnemonic));
     if (d.len == 2) continue;  // objdump prints compressed operands in their short form
     // objdump prints branch targets without 0x.
-    if (d.spec->operands.find("target") != std::string_view::npos)
+    if (d.spec()->operands.find("target") != std::string_view::npos)
       operands = erase_all(operands, "0x");
     EXPECT_EQ(normalise(operands), normalise(l.operands));
   }

@@ -37,13 +37,16 @@ struct CompressedSpec {
 };
 
 // A decoded instruction: the handler plus pre-extracted operands. Cached by
-// raw encoding, so it must not depend on pc or machine state.
+// raw encoding, so it must not depend on pc or machine state. 32 bytes:
+// the threaded engine keeps one per op, so its size is the working set of
+// every block (docs/performance.md); the spec and the compressed mnemonic,
+// which only the disassembler and the trace read, are table indices.
 struct Decoded {
   ExecFn exec = nullptr;
-  const InsnSpec* spec = nullptr;         // expanded spec (for disassembly)
-  std::string_view cname;                 // compressed mnemonic, empty for 32-bit
-  std::int64_t imm = 0;
+  std::int32_t imm = 0;                   // every RISC-V immediate fits (U-type: bits 31:12)
   std::uint32_t raw = 0;                  // 16 or 32 bits as fetched
+  std::uint16_t spec_index = 0;           // spec()
+  std::uint16_t compressed_index = 0;     // cname(); 0 for a 32-bit encoding
   std::uint8_t rd = 0, rs1 = 0, rs2 = 0, rs3 = 0, rm = 0;
   std::uint8_t len = 4;                   // 2 or 4 bytes
   // What the timing model needs (classify(); timing::kRegs numbering:
@@ -52,7 +55,13 @@ struct Decoded {
   timing::Control tcontrol = timing::Control::None;
   std::uint8_t tdst = 0;
   std::uint8_t tsrc[3] = {0, 0, 0};
+
+  // The expanded instruction's table entry (for disassembly).
+  const InsnSpec* spec() const;
+  // The compressed mnemonic, empty for a 32-bit encoding.
+  std::string_view cname() const;
 };
+static_assert(sizeof(Decoded) == 32);
 
 // Fill in d's timing fields from its (expanded) 32-bit encoding.
 void classify(Decoded& d, std::uint32_t expanded);
