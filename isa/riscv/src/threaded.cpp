@@ -66,7 +66,8 @@ struct RiscvIsaT {
     Pure,     // cannot trap, reads nothing but registers (and pc)
     Load,     // may trap; a TLB hit is done in place (fast)
     Store,
-    Control,  // branches, jal, jalr: set the next pc, end the block
+    Branch,   // conditional: sets the next pc; taken, it leaves the block
+    Jump,     // jal, jalr: set the next pc, end the block
   };
   // A memory op's TLB hit, done in place: the access without the
   // bookkeeping a possible trap needs (execute()). False on a miss, which
@@ -125,9 +126,9 @@ struct RiscvIsaT {
       load<std::uint32_t, std::uint32_t>,
       store<std::uint8_t>(sem::i_sb),    store<std::uint16_t>(sem::i_sh),
       store<std::uint32_t>(sem::i_sw),   store<std::uint64_t>(sem::i_sd),
-      {sem::i_beq, Kind::Control},  {sem::i_bne, Kind::Control},  {sem::i_blt, Kind::Control},
-      {sem::i_bge, Kind::Control},  {sem::i_bltu, Kind::Control}, {sem::i_bgeu, Kind::Control},
-      {sem::i_jal, Kind::Control},  {sem::i_jalr, Kind::Control},  // jalr: no misaligned target with C
+      {sem::i_beq, Kind::Branch},   {sem::i_bne, Kind::Branch},   {sem::i_blt, Kind::Branch},
+      {sem::i_bge, Kind::Branch},   {sem::i_bltu, Kind::Branch},  {sem::i_bgeu, Kind::Branch},
+      {sem::i_jal, Kind::Jump},     {sem::i_jalr, Kind::Jump},  // no misaligned targets with C
   };
   static constexpr unsigned kHotOps = sizeof(kHot) / sizeof(kHot[0]);
 
@@ -135,11 +136,26 @@ struct RiscvIsaT {
   static constexpr bool hot_may_leave() {
     return kTimed || kHot[I].kind == Kind::Load || kHot[I].kind == Kind::Store;
   }
+  // Executes and retires (or traps) one instruction; false when the block
+  // must end here: a taken conditional branch (the block goes on past one
+  // that is not taken).
   template <unsigned I>
-  static void hot(RiscvHart& h, const RiscvOp& op) {
+  static bool hot(RiscvHart& h, const RiscvOp& op) {
     constexpr HotOp k = kHot[I];
     const Decoded& d = op.d;
-    if constexpr (kTimed) {
+    if constexpr (k.kind == Kind::Branch) {
+      const Addr fall_through = h.pc_ + d.len;
+      if constexpr (kTimed) {
+        h.execute<true>(d, d.raw, k.fn);
+      } else {
+        h.npc_ = fall_through;
+        k.fn(h, d);
+        ++h.cycles_;
+        ++h.instret_;
+        h.pc_ = h.npc_;
+      }
+      return h.pc_ == fall_through;
+    } else if constexpr (kTimed) {
       if constexpr (k.kind == Kind::Pure || k.kind == Kind::Nop) {
         // Register-only ops cannot trap: what execute<true> does for them,
         // without its general bookkeeping (RiscvHart::observe_simple).
@@ -152,7 +168,7 @@ struct RiscvIsaT {
       } else {
         h.execute<true>(d, d.raw, k.fn);
       }
-      return;
+      return true;
     } else if constexpr (k.kind == Kind::Nop) {
       // nothing but retiring
     } else if constexpr (k.kind == Kind::Pure) {
@@ -160,7 +176,7 @@ struct RiscvIsaT {
     } else if constexpr (k.kind == Kind::Load || k.kind == Kind::Store) {
       if (!k.fast(h, d)) [[unlikely]] {
         h.execute(d, d.raw, k.fn);
-        return;
+        return true;
       }
     } else {
       h.npc_ = h.pc_ + d.len;
@@ -169,11 +185,12 @@ struct RiscvIsaT {
       ++h.cycles_;
       ++h.instret_;
       h.pc_ = h.npc_;
-      return;
+      return true;
     }
     ++h.cycles_;
     ++h.instret_;
     h.pc_ += d.len;
+    return true;
   }
 
   // The label for a decoded instruction: its hot op's, or the generic one.
@@ -190,13 +207,17 @@ struct RiscvIsaT {
     return labels[0];
   }
 
-  // Control transfers and SYSTEM/MISC-MEM instructions end a block: the
-  // next pc is looked up again (after any CSR write has changed interrupt
-  // enables, translation or privilege). Everything else falls through.
-  static bool ends_block(std::uint32_t raw) {
+  // Jumps and SYSTEM/MISC-MEM instructions end a block: the next pc is
+  // looked up again (after any CSR write has changed interrupt enables,
+  // translation or privilege). A conditional branch ends it only when
+  // taken (hot()), so a block runs on through branches not taken; one
+  // without a hot op (which could not leave when taken) ends it too.
+  // Everything else falls through.
+  static bool ends_block(std::uint32_t raw, const void* label, const void* const* labels) {
     if ((raw & 3) != 3) raw = expand_compressed(static_cast<std::uint16_t>(raw));
     switch (raw & 0x7f) {
       case 0x63:  // BRANCH
+        return label == labels[0];
       case 0x67:  // JALR
       case 0x6f:  // JAL
       case 0x73:  // SYSTEM: CSRs, ECALL/EBREAK, xRET, WFI, fences of translation, HLV/HSV
@@ -223,7 +244,7 @@ struct RiscvIsaT {
       out[n].label = label_for(out[n].d, labels);
       ++n;
       off += out[n - 1].d.len;
-      if (ends_block(raw)) break;
+      if (ends_block(raw, out[n - 1].label, labels)) break;
     }
     bytes = off - offset;
     return n;

@@ -25,8 +25,10 @@
 //       to the code bytes used; labels[0] is the generic label,
 //       labels[kHotBase + i] hot op i's; 0 = not buildable (step instead)
 //   static constexpr unsigned kHotOps;  // at most kMaxHotOps
-//   template <unsigned I> void hot(Hart&, const Op&);  // hot op I: inlined
-//       semantics; executes and retires (or traps) one instruction
+//   template <unsigned I> bool hot(Hart&, const Op&);  // hot op I: inlined
+//       semantics; executes and retires (or traps) one instruction;
+//       false when the block ends here although ops follow (a side exit:
+//       a taken conditional branch inside the block)
 //   template <unsigned I> static constexpr bool hot_may_leave();  // may it
 //       trap or change state the block depends on?
 //
@@ -134,18 +136,19 @@ L_generic:
   ++op;
   goto* op->label;
 
-#define ORRERY_THREADED_BODY(a, b)                                 \
-  L_hot_##a##_##b : if constexpr ((a) * 8 + (b) < Isa::kHotOps) {  \
-    Isa::template hot<(a) * 8 + (b)>(h, *op);                      \
-    if constexpr (Isa::template hot_may_leave<(a) * 8 + (b)>()) {  \
-      if (h.block_exit_requested()) [[unlikely]]                   \
-        goto leave;                                                \
-    }                                                              \
-    ++op;                                                          \
-    goto* op->label;                                               \
-  }                                                                \
-  else {                                                           \
-    __builtin_unreachable();                                       \
+#define ORRERY_THREADED_BODY(a, b)                                       \
+  L_hot_##a##_##b : if constexpr ((a) * 8 + (b) < Isa::kHotOps) {        \
+    const bool stays = Isa::template hot<(a) * 8 + (b)>(h, *op);         \
+    if constexpr (Isa::template hot_may_leave<(a) * 8 + (b)>()) {        \
+      if (h.block_exit_requested()) [[unlikely]]                         \
+        goto leave;                                                      \
+    }                                                                    \
+    if (!stays) goto side_exit;                                          \
+    ++op;                                                                \
+    goto* op->label;                                                     \
+  }                                                                      \
+  else {                                                                 \
+    __builtin_unreachable();                                             \
   }
   ORRERY_THREADED_SLOTS(ORRERY_THREADED_BODY)
 #undef ORRERY_THREADED_BODY
@@ -172,6 +175,12 @@ leave:
   // The ops after this one did not run.
   executed -= static_cast<std::uint64_t>((b->ops + b->n) - (op + 1));
   goto outer;
+
+side_exit:
+  // As leave, but nothing asked to leave: the block ended early the way it
+  // ends at its last op, and the same chaining applies.
+  executed -= static_cast<std::uint64_t>((b->ops + b->n) - (op + 1));
+  goto L_end;
 }
 
 }  // namespace orrery::threaded
