@@ -4,6 +4,7 @@
 // is a run of the interpreter's Decoded records, so both engines execute
 // one copy of every instruction.
 #include <cstring>
+#include <unordered_map>
 #include <fmt/format.h>
 
 #include "orrery/riscv/hart.hpp"
@@ -195,16 +196,22 @@ struct RiscvIsaT {
 
   // The label for a decoded instruction: its hot op's, or the generic one.
   static const void* label_for(const Decoded& d, const void* const* labels) {
-    for (unsigned i = 1; i < kHotOps; ++i) {
-      if (kHot[i].fn != d.exec) continue;
-      // A Pure op writing x0 only retires, except SLTI's HINTs (the
-      // statistics-region markers).
-      if (kHot[i].kind == Kind::Pure && d.rd == 0) return d.exec == sem::i_slti ? labels[0] : labels[threaded::kHotBase];
-      // A load into x0 still accesses memory; the generic op keeps x0 zero.
-      if (kHot[i].kind == Kind::Load && d.rd == 0) return labels[0];
-      return labels[threaded::kHotBase + i];
-    }
-    return labels[0];
+    // Every op of every block built asks, so the table is searched through
+    // a map (a linear search was 3% of a Linux boot).
+    static const std::unordered_map<ExecFn, unsigned> hot_index = [] {
+      std::unordered_map<ExecFn, unsigned> m;
+      for (unsigned i = 1; i < kHotOps; ++i) m.emplace(kHot[i].fn, i);
+      return m;
+    }();
+    const auto it = hot_index.find(d.exec);
+    if (it == hot_index.end()) return labels[0];
+    const unsigned i = it->second;
+    // A Pure op writing x0 only retires, except SLTI's HINTs (the
+    // statistics-region markers).
+    if (kHot[i].kind == Kind::Pure && d.rd == 0) return d.exec == sem::i_slti ? labels[0] : labels[threaded::kHotBase];
+    // A load into x0 still accesses memory; the generic op keeps x0 zero.
+    if (kHot[i].kind == Kind::Load && d.rd == 0) return labels[0];
+    return labels[threaded::kHotBase + i];
   }
 
   // Jumps and SYSTEM/MISC-MEM instructions end a block: the next pc is
