@@ -226,31 +226,31 @@ std::uint32_t Core::data_access(Addr pa, bool write, bool& l1_hit) {
 // The front end fetches a line at a time: a new line costs an L1I access
 // (and a new page an I-TLB lookup); what goes beyond the L1I's hit latency
 // (which the fetch stages hide) stalls issue.
-std::uint32_t Core::fetch(const Insn& insn, Cause& cause) {
-  if (!insn.fetch_cached) {
+std::uint32_t Core::fetch(Addr pc, Addr fetch_pa, std::uint8_t fetch_context, bool fetch_cached, Cause& cause) {
+  if (!fetch_cached) {
     cause = Cause::ICache;
     fetch_line_ = ~Addr{0};
     return config_.memory_latency;
   }
-  const Addr line = insn.fetch_pa >> fetch_line_shift_;
+  const Addr line = fetch_pa >> fetch_line_shift_;
   if (line == fetch_line_) return 0;
   fetch_line_ = line;
   std::uint32_t tlb_cost = 0, cache_cost = 0;
   // TLB entries are tagged with the regime (context < 8).
-  const Addr page = (insn.pc >> 12) << 3 | insn.fetch_context;
+  const Addr page = (pc >> 12) << 3 | fetch_context;
   if (page != fetch_page_) {
     fetch_page_ = page;
     if (!itlb_.access(page)) {
-      tlb_cost = walk_cost(insn.pc, true, insn.fetch_context);
+      tlb_cost = walk_cost(pc, true, fetch_context);
       if (tlb_cost || !walker_) ++ev(Event::ITlbMisses);
     }
   }
   ++ev(Event::L1IAccesses);
-  if (!l1i_.access(insn.fetch_pa, false).hit) {
+  if (!l1i_.access(fetch_pa, false).hit) {
     ++ev(Event::L1IMisses);
     ++ev(Event::L2Accesses);
     bool l2_hit;
-    cache_cost = memory_.access(insn.fetch_pa, false, l2_hit);
+    cache_cost = memory_.access(fetch_pa, false, l2_hit);
     if (!l2_hit) ++ev(Event::L2Misses);
   }
   cause = tlb_cost > cache_cost ? Cause::Tlb : Cause::ICache;
@@ -387,7 +387,7 @@ void Core::stall(std::uint64_t cycles, Cause cause) {
 
 // Move issue to cycle `at`. The cycles between the last one that issued
 // something and `at` are stalls, charged to `cause`.
-void Core::issue_at(std::uint64_t at, Cause cause) {
+inline void Core::issue_at(std::uint64_t at, Cause cause) {
   const std::uint64_t first_empty = slots_ ? cycle_ + 1 : cycle_;
   if (at > first_empty) stall(at - first_empty, cause);
   if (at > cycle_ || slots_ == 0) {
@@ -441,7 +441,10 @@ void Core::execute_impl(const Insn& insn) {
   // Most instructions come from the line the previous one did.
   if ((!kSimple && !insn.fetch_cached) || (insn.fetch_pa >> fetch_line_shift_) != fetch_line_) [[unlikely]] {
     Cause fetch_cause = Cause::ICache;
-    if (const std::uint32_t cost = fetch(insn, fetch_cause))
+    // Scalars, not the Insn: its address must not escape, so that the
+    // simple path's Insn lives in registers (execute_simple).
+    if (const std::uint32_t cost = fetch(insn.pc, insn.fetch_pa, insn.fetch_context, kSimple || insn.fetch_cached,
+                                         fetch_cause))
       front_ = {std::max(front_.at, natural) + cost, fetch_cause};
   }
 

@@ -323,7 +323,7 @@ class Core {
   };
   std::uint32_t data_access(Addr pa, bool write, bool& l1_hit);
   std::uint32_t walk_cost(Addr va, bool fetch, unsigned context);
-  std::uint32_t fetch(const Insn& insn, Cause& cause);
+  std::uint32_t fetch(Addr pc, Addr fetch_pa, std::uint8_t fetch_context, bool fetch_cached, Cause& cause);
   enum class Prediction : std::uint8_t { Correct, Redirect, Mispredict };
   Prediction predict(const Insn& insn);  // and train
   // Issue groups: at most one instruction of each group per cycle.
