@@ -214,9 +214,9 @@ struct RiscvIsaT {
     return labels[threaded::kHotBase + i];
   }
 
-  // Jumps and SYSTEM/MISC-MEM instructions end a block: the next pc is
-  // looked up again (after any CSR write has changed interrupt enables,
-  // translation or privilege). A conditional branch ends it only when
+  // Jumps and SYSTEM/MISC-MEM instructions end a block, except inert CSR
+  // accesses (below): the next pc is looked up again (after any CSR write
+  // has changed interrupt enables, translation or privilege). A conditional branch ends it only when
   // taken (hot()), so a block runs on through branches not taken; one
   // without a hot op (which could not leave when taken) ends it too.
   // Everything else falls through.
@@ -225,13 +225,37 @@ struct RiscvIsaT {
     switch (raw & 0x7f) {
       case 0x63:  // BRANCH
         return label == labels[0];
+      case 0x73:  // SYSTEM: CSRs, ECALL/EBREAK, xRET, WFI, fences of translation, HLV/HSV
+        return !inert_csr_access(raw);
       case 0x67:  // JALR
       case 0x6f:  // JAL
-      case 0x73:  // SYSTEM: CSRs, ECALL/EBREAK, xRET, WFI, fences of translation, HLV/HSV
       case 0x0f:  // MISC-MEM: FENCE, FENCE.I
         return true;
       default:
         return raw == 0;  // reserved compressed encoding: illegal
+    }
+  }
+
+  // A Zicsr instruction that changes nothing a block depends on (interrupt
+  // enables, translation, privilege, what the counters count), so the
+  // block may run on past it: one that only reads (CSRRS/CSRRC and their
+  // immediate forms with rs1/uimm = 0 do not write: Zicsr chapter), or
+  // that writes a register only trap handlers and FP code read back (the
+  // scratch, epc, cause and tval registers, fflags/frm/fcsr). Should it
+  // trap, it leaves its block like any trapping op.
+  static bool inert_csr_access(std::uint32_t raw) {
+    const unsigned funct3 = (raw >> 12) & 7;
+    if (funct3 == 0 || funct3 == 4) return false;  // ECALL, xRET, WFI, SFENCE.VMA...; HLV/HSV
+    const bool writes = (funct3 & 3) == 1 || ((raw >> 15) & 31) != 0;
+    if (!writes) return true;
+    switch (raw >> 20) {
+      case 0x001: case 0x002: case 0x003:  // fflags, frm, fcsr
+      case 0x140: case 0x141: case 0x142: case 0x143:  // sscratch, sepc, scause, stval
+      case 0x240: case 0x241: case 0x242: case 0x243:  // vsscratch, vsepc, vscause, vstval
+      case 0x340: case 0x341: case 0x342: case 0x343:  // mscratch, mepc, mcause, mtval
+        return true;
+      default:
+        return false;
     }
   }
 
