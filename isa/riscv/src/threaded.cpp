@@ -62,6 +62,8 @@ struct RiscvIsaT {
   // The functions are the instruction tables' own (insns/rv64i_sem.hpp);
   // only the bookkeeping around them differs by kind, and each kind does
   // exactly what exec() (the interpreter) does for such an instruction.
+  // Loads and stores run the hart's own TLB-hit half (load_hit,
+  // store_hit) in place and the whole instruction on a miss.
   enum class Kind : std::uint8_t {
     Nop,      // a Pure instruction writing x0: only retires
     Pure,     // cannot trap, reads nothing but registers (and pc)
@@ -81,22 +83,15 @@ struct RiscvIsaT {
   };
   template <class T, class E>
   static bool fast_load(RiscvHart& h, const Decoded& d) {
-    const std::uint8_t* p = h.data_tlb().lookup<mmu::Access::Read>(insn::ea(h, d), sizeof(T));
-    if (!p) [[unlikely]]
-      return false;
     T v;
-    std::memcpy(&v, p, sizeof(T));
+    if (!h.load_hit(insn::ea(h, d), v)) [[unlikely]]
+      return false;
     h.x_[d.rd] = static_cast<std::uint64_t>(static_cast<E>(v));  // rd != 0 (label_for)
     return true;
   }
   template <class T>
   static bool fast_store(RiscvHart& h, const Decoded& d) {
-    std::uint8_t* p = h.data_tlb().lookup<mmu::Access::Write>(insn::ea(h, d), sizeof(T));
-    if (!p) [[unlikely]]
-      return false;
-    const auto v = static_cast<T>(h.x_[d.rs2]);
-    std::memcpy(p, &v, sizeof(T));
-    return true;
+    return h.store_hit(insn::ea(h, d), static_cast<T>(h.x_[d.rs2]));
   }
   template <class T, class E>
   static constexpr HotOp load = {insn::load_into_x<T, E>, Kind::Load, fast_load<T, E>};

@@ -79,15 +79,20 @@ class SoftTlb {
   // entry that maps it, wherever it is mapped: the page now holds decoded
   // code, and stores to it must leave the fast path (core Bus::mark_code).
   void watch_writes(const std::uint8_t* host_page) {
-    if (filled_count_ == 0) return;
     const auto target = reinterpret_cast<std::uintptr_t>(host_page);
-    for (Entry& e : entries_)
-      if (e.write_tag != kInvalid && !(e.write_tag & kWatched) && (e.write_tag << kPageBits) + e.addend == target)
-        e.write_tag |= kWatched;
+    if (filled_count_ <= kTracked) {
+      for (unsigned i = 0; i < filled_count_; ++i) watch(entries_[filled_[i]], target);
+    } else {
+      for (Entry& e : entries_) watch(e, target);
+    }
   }
 
  private:
   static unsigned index(std::uint64_t va) { return (va >> kPageBits) & ((1u << kIndexBits) - 1); }
+  static void watch(Entry& e, std::uintptr_t host_page) {
+    if (e.write_tag != kInvalid && !(e.write_tag & kWatched) && (e.write_tag << kPageBits) + e.addend == host_page)
+      e.write_tag |= kWatched;
+  }
   std::array<Entry, 1u << kIndexBits> entries_{};
   // The entries filled since the last flush, while there are at most
   // kTracked of them (filled_count_ = kTracked + 1: more).

@@ -69,10 +69,11 @@ struct Block {
   std::uint32_t n = 0;  // instructions; ops[n] is the end-of-block record
   std::uint32_t bytes = 0;  // guest code bytes from host on
   bool dead = false;
-  // Chaining: the last two successor blocks entered from this block's exit
-  // (a conditional branch's two ways) and their first instructions' host
-  // addresses. Validated on use exactly like a jump cache hit, so they
-  // never need unlinking. next_host[0] is filled first.
+  // Chaining: two successor blocks entered from this block's exits (a
+  // conditional branch's two ways) and their first instructions' host
+  // addresses: the first one ever linked stays in slot 0, slot 1 holds the
+  // latest other one. Validated on use exactly like a jump cache hit, so
+  // they never need unlinking.
   const std::uint8_t* next_host[2] = {nullptr, nullptr};
   Block* next[2] = {nullptr, nullptr};
   // The linked successor starting at host, or nullptr.

@@ -106,10 +106,8 @@ class RiscvHart final : public Hart {
   // across pages (the spec permits hardware to handle them).
   template <class T>
   bool load(Addr va, T& out) {
-    if (const std::uint8_t* p = data_tlb().template lookup<mmu::Access::Read>(va, sizeof(T))) [[likely]] {
-      std::memcpy(&out, p, sizeof(T));
+    if (load_hit(va, out)) [[likely]]
       return true;
-    }
     std::uint64_t v;
     if (!load_slow(va, sizeof(T), v)) return false;
     out = static_cast<T>(v);
@@ -117,11 +115,27 @@ class RiscvHart final : public Hart {
   }
   template <class T>
   bool store(Addr va, T value) {
-    if (std::uint8_t* p = data_tlb().template lookup<mmu::Access::Write>(va, sizeof(T))) [[likely]] {
-      std::memcpy(p, &value, sizeof(T));
+    if (store_hit(va, value)) [[likely]]
       return true;
-    }
     return store_slow(va, sizeof(T), static_cast<std::uint64_t>(value));
+  }
+  // The TLB-hit halves of load and store: the access when the page is
+  // entered for it, else false and nothing done. The threaded engine's hot
+  // loads and stores run these in place and fall back to the whole
+  // instruction on a miss.
+  template <class T>
+  bool load_hit(Addr va, T& out) {
+    const std::uint8_t* p = data_tlb().template lookup<mmu::Access::Read>(va, sizeof(T));
+    if (!p) return false;
+    std::memcpy(&out, p, sizeof(T));
+    return true;
+  }
+  template <class T>
+  bool store_hit(Addr va, T value) {
+    std::uint8_t* p = data_tlb().template lookup<mmu::Access::Write>(va, sizeof(T));
+    if (!p) return false;
+    std::memcpy(p, &value, sizeof(T));
+    return true;
   }
   // Host pointer for an atomic memory operation. AMOs and LR/SC must be
   // naturally aligned (misaligned: address-misaligned exception) and must hit
