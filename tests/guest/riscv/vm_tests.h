@@ -545,6 +545,24 @@ static void test_mprv(void)
     csr_clear(mstatus, MSTATUS_MPRV);
 }
 
+/* Page-table reads are S-mode accesses that PMP checks (privileged spec,
+ * "Physical Memory Protection": implicit page-table accesses). A PMP write
+ * takes effect for the next walk even after the same walk succeeded, so an
+ * emulator that caches what it knows about a table page must forget it. */
+static void test_pmp_walk(void)
+{
+    const uint64_t table = (uint64_t)(uintptr_t)vm_pte(root, VM_LEVELS, VA_4K, 0) & ~(PAGE - 1);
+    expect_load("PMP: walk through a readable table page", PRV_S, f_ld, VA_4K + 0x30, 0x30);
+    pmp_set(0, pmp_napot(table, PAGE), PMP_NAPOT);   /* no R/W/X for S and U */
+    sfence_vma_all();
+    expect_pf("PMP: walk reads a table page PMP denies", PRV_S, f_ld, VA_4K + 0x30, 0,
+              CAUSE_LOAD_ACCESS, PRV_M);
+    expect_pf("PMP: store through it", PRV_S, f_sd, VA_4K + 0x38, 1, CAUSE_STORE_ACCESS, PRV_M);
+    pmp_clear_all();
+    sfence_vma_all();
+    expect_load("PMP: readable again", PRV_S, f_ld, VA_4K + 0x30, 0x30);
+}
+
 int main(void)
 {
     priv_init();
@@ -556,6 +574,7 @@ int main(void)
     test_ad();
     test_sfence();
     test_mprv();
+    test_pmp_walk();
     csr_write(satp, 0);
     sfence_vma_all();
     priv_set_u_exit((uint64_t)(uintptr_t)priv_exit_u_code);
