@@ -59,7 +59,7 @@ const RiscvHart::PhysPage& RiscvHart::phys_page(Addr pa) {
   p.number = number;
   p.host = bus_.host_ptr(page, 4096, false);
   p.ram = bus_.host_ptr(page, 4096, true) != nullptr;
-  p.uniform = pmp_page_uniform(page, kPrivS);
+  p.uniform = pmp_page_uniform(page);
   for (const Priv priv : {kPrivS, kPrivM}) {
     std::uint8_t& allow = p.allow[priv == kPrivM];
     allow = 0;
@@ -87,7 +87,7 @@ bool RiscvHart::pmp_allows(Addr pa, unsigned size, Access access, Priv priv) con
   return priv == kPrivM;
 }
 
-bool RiscvHart::pmp_page_uniform(Addr page, Priv) const {
+bool RiscvHart::pmp_page_uniform(Addr page) const {
   const Addr end = page + 4096;
   for (unsigned i = 0; i < pmp_range_count_; ++i) {
     const PmpRange& r = pmp_ranges_[i];

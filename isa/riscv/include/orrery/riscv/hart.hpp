@@ -487,7 +487,7 @@ class RiscvHart final : public Hart {
   // PMP (pmp.cpp): may priv access [pa, pa+size)? page_uniform reports
   // whether the same answer holds for the whole 4 KiB page.
   bool pmp_allows(Addr pa, unsigned size, mmu::Access access, Priv priv) const;
-  bool pmp_page_uniform(Addr page, Priv priv) const;
+  bool pmp_page_uniform(Addr page) const;
   // The entries that can match, decoded, in priority order (pmp_changed):
   // every TLB miss checks PMP several times, so the checks must not decode
   // pmpaddr each time.
