@@ -12,6 +12,7 @@
 #include "orrery/core/machine.hpp"
 #include "orrery/platforms/lockstep.hpp"
 #include "orrery/platforms/riscv_virt.hpp"
+#include "temp_image.hpp"
 
 namespace orrery {
 namespace {
@@ -20,13 +21,7 @@ constexpr std::uint32_t kAddiA0By1 = 0x00150513;  // addi a0, a0, 1
 constexpr std::uint32_t kAddiA0By2 = 0x00250513;  // addi a0, a0, 2
 constexpr std::uint32_t kJumpBack4 = 0xffdff06f;  // jal zero, -4
 
-std::string write_counter_kernel() {
-  const std::string path = ::testing::TempDir() + "orrery_lockstep_" + std::to_string(::getpid()) + ".bin";
-  std::ofstream out(path, std::ios::binary);
-  const std::uint32_t code[] = {kAddiA0By1, kJumpBack4};
-  out.write(reinterpret_cast<const char*>(code), sizeof code);
-  return path;
-}
+std::string write_counter_kernel() { return test::write_words("lockstep", {kAddiA0By1, kJumpBack4}); }
 
 struct Pair {
   Machine a, b;

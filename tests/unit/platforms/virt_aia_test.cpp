@@ -15,24 +15,17 @@
 #include "orrery/platforms/riscv_virt.hpp"
 #include "orrery/platforms/uart16550.hpp"
 #include "orrery/riscv/hart.hpp"
+#include "temp_image.hpp"
 
 namespace orrery {
 namespace {
 
 constexpr unsigned kSeip = 9, kMeip = 11;
 
-std::string write_loop_kernel() {
-  const std::string path = ::testing::TempDir() + "orrery_virt_aia_loop.bin";
-  std::ofstream out(path, std::ios::binary);
-  const std::uint32_t j_self = 0x0000006f;
-  out.write(reinterpret_cast<const char*>(&j_self), 4);
-  return path;
-}
-
 RiscvVirtConfig aia_config(VirtAia aia, unsigned harts, unsigned guests = 0) {
   RiscvVirtConfig config;
   config.bios = "none";
-  config.kernel = write_loop_kernel();
+  config.kernel = test::write_loop_kernel("virt_aia_loop");
   config.harts = harts;
   config.aia = aia;
   config.aia_guests = guests;
@@ -49,8 +42,8 @@ struct Dtc {
 };
 Dtc run_dtc(const std::vector<std::uint8_t>& blob, const char* name) {
   Dtc r;
-  const std::string dir = ::testing::TempDir();
-  const std::string in = dir + name + ".dtb", out = dir + name + ".dts", err = dir + name + ".err";
+  const std::string stem = test::process_temp_path(name);
+  const std::string in = stem + ".dtb", out = stem + ".dts", err = stem + ".err";
   std::ofstream(in, std::ios::binary).write(reinterpret_cast<const char*>(blob.data()),
                                             static_cast<std::streamsize>(blob.size()));
   if (std::system("command -v dtc >/dev/null 2>&1") != 0) return r;

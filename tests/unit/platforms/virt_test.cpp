@@ -14,20 +14,12 @@
 #include "orrery/platforms/riscv_virt.hpp"
 #include "orrery/platforms/uart16550.hpp"
 #include "orrery/riscv/hart.hpp"
+#include "temp_image.hpp"
 
 namespace orrery {
 namespace {
 
-// A raw kernel image: `j .` forever.
-std::string write_loop_kernel() {
-  // Per process: ctest runs these tests as parallel processes, and one
-  // truncating the file while another loads it made them flaky.
-  const std::string path = ::testing::TempDir() + "orrery_virt_loop_" + std::to_string(::getpid()) + ".bin";
-  std::ofstream out(path, std::ios::binary);
-  const std::uint32_t j_self = 0x0000006f;
-  out.write(reinterpret_cast<const char*>(&j_self), 4);
-  return path;
-}
+std::string write_loop_kernel() { return test::write_loop_kernel("virt_loop"); }
 
 std::uint64_t read64(Bus& bus, Addr a) {
   std::uint64_t v = 0;
@@ -93,7 +85,7 @@ TEST(VirtBoot, RawKernelGoesAfterTheFirmwareAndNextAddrPointsAtIt) {
 }
 
 TEST(VirtBoot, InitrdIsPlacedAsQemuPlacesIt) {
-  const std::string initrd = ::testing::TempDir() + "orrery_virt_initrd.img";
+  const std::string initrd = test::process_temp_path("virt_initrd") + ".img";
   std::ofstream(initrd, std::ios::binary) << "0123456789";
   for (auto [ram, start] : {std::pair{128ull << 20, 0x84000000ull}, std::pair{1ull << 30, 0x88000000ull}}) {
     Machine machine;

@@ -23,6 +23,7 @@
 #include "orrery/platforms/virtio_blk.hpp"
 #include "orrery/platforms/virtio_mmio.hpp"
 #include "orrery/platforms/virtio_rng.hpp"
+#include "temp_image.hpp"
 
 namespace orrery {
 namespace {
@@ -1073,12 +1074,7 @@ TEST(VirtioMmio, ErrorsGoToTheLog) {
 
 TEST(VirtioOnVirt, BlockAndEntropyDevicesInterruptThroughThePlic) {
   TempImage image(8192);
-  const std::string kernel = ::testing::TempDir() + "orrery_virtio_loop.bin";
-  {
-    std::ofstream out(kernel, std::ios::binary);
-    const std::uint32_t j_self = 0x0000006f;
-    out.write(reinterpret_cast<const char*>(&j_self), 4);
-  }
+  const std::string kernel = test::write_loop_kernel("virtio_loop");
   Machine machine;
   StringBackend console;
   RiscvVirtConfig config;
