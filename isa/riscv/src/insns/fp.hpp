@@ -23,8 +23,11 @@ struct F32 {
   static constexpr auto classify = sf::f32_classify;
   static constexpr auto to_i32 = sf::f32_to_i32, to_u32 = sf::f32_to_u32, to_i64 = sf::f32_to_i64,
                         to_u64 = sf::f32_to_u64;
-  static constexpr auto from_i32 = sf::i32_to_f32, from_u32 = sf::u32_to_f32;
-  static constexpr auto from_i64 = sf::i64_to_f32, from_u64 = sf::u64_to_f32;
+  // One declaration each: the four have different types.
+  static constexpr auto from_i32 = sf::i32_to_f32;
+  static constexpr auto from_u32 = sf::u32_to_f32;
+  static constexpr auto from_i64 = sf::i64_to_f32;
+  static constexpr auto from_u64 = sf::u64_to_f32;
   static constexpr Bits kSign = Bits{1} << 31;
 };
 
@@ -40,8 +43,11 @@ struct F64 {
   static constexpr auto classify = sf::f64_classify;
   static constexpr auto to_i32 = sf::f64_to_i32, to_u32 = sf::f64_to_u32, to_i64 = sf::f64_to_i64,
                         to_u64 = sf::f64_to_u64;
-  static constexpr auto from_i32 = sf::i32_to_f64, from_u32 = sf::u32_to_f64;
-  static constexpr auto from_i64 = sf::i64_to_f64, from_u64 = sf::u64_to_f64;
+  // One declaration each: the four have different types.
+  static constexpr auto from_i32 = sf::i32_to_f64;
+  static constexpr auto from_u32 = sf::u32_to_f64;
+  static constexpr auto from_i64 = sf::i64_to_f64;
+  static constexpr auto from_u64 = sf::u64_to_f64;
   static constexpr Bits kSign = Bits{1} << 63;
 };
 
