@@ -6,6 +6,8 @@
 #include <charconv>
 #include <fmt/format.h>
 #include <sstream>
+#include <typeinfo>
+#include <utility>
 
 #include "orrery/core/engine.hpp"
 #include "orrery/core/machine.hpp"
@@ -19,7 +21,14 @@ namespace po = boost::program_options;
 
 namespace {
 
-po::options_description describe_base(CliOptions& o, std::string& memory, std::string& smp) {
+// The flags whose values cli.cpp checks itself after Boost has stored them
+// as text (Boost's own number parsing takes "-1" for 2^64 - 1).
+struct RawValues {
+  std::string memory, smp, max_insns;
+  std::vector<std::string> drives, devices;
+};
+
+po::options_description describe_base(CliOptions& o, RawValues& raw) {
   po::options_description d("Options (QEMU spellings where they overlap)", 100, 50);
   d.add_options()
       ("help,h", po::bool_switch(&o.help), "print this help and exit")
@@ -27,8 +36,9 @@ po::options_description describe_base(CliOptions& o, std::string& memory, std::s
       ("machine,M", po::value(&o.machine)->value_name("virt[,OPT...]"),
        "machine type (only 'virt' exists) and QEMU's options: dumpdtb=FILE, aia=none|aplic|aplic-imsic "
        "(interrupt controllers: PLIC, APLIC, or APLIC and IMSICs), aia-guests=N (0..7 guest files per IMSIC)")
-      ("memory,m", po::value(&memory)->value_name("SIZE"), "guest RAM: 256M, 1G, ... (plain number = MiB; default 128M)")
-      ("smp", po::value(&smp)->value_name("N"), "number of harts (default 1)")
+      ("memory,m", po::value(&raw.memory)->value_name("SIZE"),
+       "guest RAM: 256M, 1.5G, ... (plain number = MiB; default 128M; 1M to 1T)")
+      ("smp", po::value(&raw.smp)->value_name("N"), "number of harts (default 1; up to 64)")
       ("cpu", po::value(&o.cpu)->value_name("rv64[,h=on|off]"),
        "hart model: rv64 (RV64GC, M/S/U, Sv39/48/57, Sstc, Smstateen); h=on adds the hypervisor "
        "extension (default on, as in QEMU 7.2), h=off leaves it out")
@@ -46,7 +56,7 @@ po::options_description describe_base(CliOptions& o, std::string& memory, std::s
        "write the machine's device tree blob to FILE and exit (like QEMU's -M virt,dumpdtb=FILE)")
       ("nographic", "accepted for QEMU compatibility: the console is always the terminal "
        "(Ctrl-A X quits; Ctrl-A Ctrl-A sends Ctrl-A)")
-      ("max-insns", po::value(&o.max_insns)->value_name("N"),
+      ("max-insns", po::value(&raw.max_insns)->value_name("N"),
        "stop after N instructions (retired or trapped, all harts); exit status 124")
       ("trace", po::value(&o.trace)->value_name("FILE"),
        "write one line per retired instruction (Spike --log-commits layout + disassembly); '-' = stdout")
@@ -68,15 +78,28 @@ po::options_description describe_base(CliOptions& o, std::string& memory, std::s
   return d;
 }
 
-po::options_description describe_with_devices(CliOptions& o, std::string& memory, std::string& smp,
-                                              std::vector<std::string>& drives, std::vector<std::string>& devices) {
-  po::options_description d = describe_base(o, memory, smp);
+po::options_description describe_with_devices(CliOptions& o, RawValues& raw) {
+  po::options_description d = describe_base(o, raw);
   d.add_options()
-      ("drive", po::value(&drives)->composing()->value_name("file=FILE[,format=raw][,if=virtio][,readonly=on]"),
+      ("drive", po::value(&raw.drives)->composing()->value_name("file=FILE[,format=raw][,if=virtio][,readonly=on]"),
        "a virtio-blk disk backed by a raw image (repeatable)")
-      ("device", po::value(&devices)->composing()->value_name("virtio-rng-device"),
+      ("device", po::value(&raw.devices)->composing()->value_name("virtio-rng-device"),
        "add a device; only virtio-rng-device (virtio entropy source) exists (repeatable)");
   return d;
+}
+
+// The comma-separated options after a -M, -cpu or -rtc value. An empty one
+// (a stray or trailing comma) is refused rather than skipped, as -drive does.
+std::vector<std::string_view> split_options(std::string_view list, std::string_view flag, std::string_view spec) {
+  std::vector<std::string_view> out;
+  while (true) {
+    const std::size_t next = list.find(',');
+    const std::string_view opt = list.substr(0, next);
+    if (opt.empty()) throw Error(fmt::format("{} {}: empty option (stray comma?)", flag, spec));
+    out.push_back(opt);
+    if (next == std::string_view::npos) return out;
+    list.remove_prefix(next + 1);
+  }
 }
 
 // virtio devices take virt's slots from the last one down, as QEMU assigns
@@ -110,11 +133,8 @@ void parse_cpu(CliOptions& o) {
   std::string_view spec = o.cpu;
   const std::size_t comma = spec.find(',');
   if (spec.substr(0, comma) != "rv64") throw Error(fmt::format("-cpu {}: unknown CPU model (available: rv64)", o.cpu));
-  std::string_view rest = comma == std::string_view::npos ? std::string_view{} : spec.substr(comma + 1);
-  while (!rest.empty()) {
-    const std::size_t next = rest.find(',');
-    const std::string_view opt = rest.substr(0, next);
-    rest = next == std::string_view::npos ? std::string_view{} : rest.substr(next + 1);
+  if (comma == std::string_view::npos) return;
+  for (const std::string_view opt : split_options(spec.substr(comma + 1), "-cpu", o.cpu)) {
     if (opt == "h=on" || opt == "h=true") {
       o.virt.hypervisor = true;
     } else if (opt == "h=off" || opt == "h=false") {
@@ -138,11 +158,8 @@ std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
 
 // -rtc base=utc|YYYY-MM-DD[THH:MM:SS][,clock=host|vm], as QEMU spells it.
 void parse_rtc(CliOptions& o, const std::string& spec) {
-  std::string_view rest = spec;
-  while (!rest.empty()) {
-    const std::size_t next = rest.find(',');
-    const std::string_view opt = rest.substr(0, next);
-    rest = next == std::string_view::npos ? std::string_view{} : rest.substr(next + 1);
+  if (spec.empty()) throw Error("-rtc needs a value, e.g. -rtc base=utc or -rtc base=2020-01-01,clock=vm");
+  for (const std::string_view opt : split_options(spec, "-rtc", spec)) {
     if (opt == "base=utc") {
       o.virt.rtc_base_ns.reset();
     } else if (opt.starts_with("base=")) {
@@ -152,8 +169,14 @@ void parse_rtc(CliOptions& o, const std::string& spec) {
                              static_cast<std::size_t>(used) == text.size();
       const bool full = !date_only && std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi,
                                                   &sec, &used) == 6 && static_cast<std::size_t>(used) == text.size();
-      if ((!date_only && !full) || y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59)
+      if ((!date_only && !full) || y < 1970 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 59)
         throw Error(fmt::format("-rtc {}: base must be utc or a date YYYY-MM-DD[THH:MM:SS] from 1970 on", spec));
+      // Days in the month, so that 2021-02-29 is refused rather than taken
+      // for March 1st.
+      constexpr int kMonthDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+      const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+      if (d > kMonthDays[mo - 1] + (mo == 2 && leap))
+        throw Error(fmt::format("-rtc {}: {:04}-{:02} has no day {}", spec, y, mo, d));
       const std::int64_t days = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
       o.virt.rtc_base_ns = static_cast<std::uint64_t>(days * 86400 + h * 3600 + mi * 60 + sec) * 1'000'000'000ull;
     } else if (opt == "clock=host") {
@@ -173,11 +196,9 @@ void parse_machine(CliOptions& o) {
   const std::size_t comma = spec.find(',');
   const std::string name(spec.substr(0, comma));
   if (name != "virt") throw Error(fmt::format("-M {}: unknown machine (available: virt)", name));
-  std::string_view rest = comma == std::string_view::npos ? std::string_view{} : spec.substr(comma + 1);
-  while (!rest.empty()) {
-    const std::size_t next = rest.find(',');
-    const std::string_view opt = rest.substr(0, next);
-    rest = next == std::string_view::npos ? std::string_view{} : rest.substr(next + 1);
+  std::vector<std::string_view> opts;
+  if (comma != std::string_view::npos) opts = split_options(spec.substr(comma + 1), "-M", spec);
+  for (const std::string_view opt : opts) {
     if (opt.starts_with("dumpdtb=") && opt.size() > 8) {
       o.dump_dtb = std::string(opt.substr(8));
     } else if (opt.starts_with("aia=")) {
@@ -210,12 +231,26 @@ void parse_machine(CliOptions& o) {
 }  // namespace
 
 std::uint64_t parse_memory_size(std::string_view text) {
-  std::uint64_t value = 0;
-  const char* begin = text.data();
-  const char* end = text.data() + text.size();
-  auto [ptr, ec] = std::from_chars(begin, end, value);
-  if (ec != std::errc() || ptr == begin) throw Error(fmt::format("-m {}: not a size (try 256M or 1G)", text));
-  std::string_view suffix(ptr, static_cast<std::size_t>(end - ptr));
+  const char* p = text.data();
+  const char* const end = text.data() + text.size();
+  std::uint64_t whole = 0;
+  const auto [after_whole, ec] = std::from_chars(p, end, whole);
+  if (after_whole == p) throw Error(fmt::format("-m {}: not a size (try 256M or 1G)", text));
+  if (ec != std::errc()) throw Error(fmt::format("-m {}: size out of range", text));
+  p = after_whole;
+  // A decimal fraction, as QEMU accepts (1.5G). Six places at most keep the
+  // arithmetic below exact in 64 bits: fraction < 2^20, shift <= 40.
+  std::uint64_t fraction = 0, scale = 1;
+  if (p != end && *p == '.') {
+    const char* digits = ++p;
+    for (; p != end && *p >= '0' && *p <= '9'; ++p) {
+      if (scale == 1'000'000) throw Error(fmt::format("-m {}: at most 6 decimal places", text));
+      fraction = fraction * 10 + static_cast<std::uint64_t>(*p - '0');
+      scale *= 10;
+    }
+    if (p == digits) throw Error(fmt::format("-m {}: not a size (try 256M or 1G)", text));
+  }
+  std::string_view suffix(p, static_cast<std::size_t>(end - p));
   unsigned shift = 20;  // no suffix: MiB
   if (!suffix.empty()) {
     switch (std::toupper(static_cast<unsigned char>(suffix[0]))) {
@@ -223,65 +258,165 @@ std::uint64_t parse_memory_size(std::string_view text) {
       case 'M': shift = 20; break;
       case 'G': shift = 30; break;
       case 'T': shift = 40; break;
-      default: throw Error(fmt::format("-m {}: unknown size suffix '{}'", text, suffix));
+      default: throw Error(fmt::format("-m {}: unknown size suffix '{}' (K, M, G or T)", text, suffix));
     }
-    suffix.remove_prefix(1);
-    if (suffix != "" && suffix != "B" && suffix != "iB")
-      throw Error(fmt::format("-m {}: unknown size suffix", text));
+    if (suffix.substr(1) != "" && suffix.substr(1) != "B" && suffix.substr(1) != "iB")
+      throw Error(fmt::format("-m {}: unknown size suffix '{}' (K, M, G or T)", text, suffix));
   }
-  if (value == 0 || value > (~std::uint64_t{0} >> shift)) throw Error(fmt::format("-m {}: size out of range", text));
-  return value << shift;
+  if (whole > (~std::uint64_t{0} >> shift)) throw Error(fmt::format("-m {}: size out of range", text));
+  const std::uint64_t fraction_bytes = fraction << shift;
+  if (fraction_bytes % scale != 0) throw Error(fmt::format("-m {}: not a whole number of bytes", text));
+  const std::uint64_t bytes = (whole << shift) + fraction_bytes / scale;
+  if (bytes == 0) throw Error(fmt::format("-m {}: size out of range", text));
+  return bytes;
 }
 
 std::string usage_text() {
   CliOptions o;
-  std::string memory, smp;
-  std::vector<std::string> drives, devices;
+  RawValues raw;
   std::ostringstream out;
   out << "usage: orrery -M virt[,dumpdtb=FILE][,aia=none|aplic|aplic-imsic][,aia-guests=N] [-m SIZE] [-smp N]\n"
          "              [-bios none|default|FILE] [-kernel FILE] [-initrd FILE] [-append CMDLINE] [-dtb FILE]\n"
          "              [options]\n\n"
-      << describe_with_devices(o, memory, smp, drives, devices)
+      << describe_with_devices(o, raw)
       << "\nExit status: the guest's (SiFive test finisher), 1 for an error, 2 for a bad command line,\n"
          "124 when --max-insns stopped the run, 125 when --lockstep found a divergence.\n";
   return out.str();
 }
 
+namespace {
+
+// -smp N: QEMU's topology spellings (cpus=, sockets=, cores=, threads=,
+// maxcpus=) describe nothing this machine models, so they are refused by name
+// rather than called "not a number".
+unsigned parse_smp(const std::string& text) {
+  if (text.find_first_of(",=") != std::string::npos)
+    throw Error(fmt::format("-smp {}: give the number of harts only; QEMU's topology options (cpus=, sockets=, "
+                            "cores=, threads=, maxcpus=) are not supported",
+                            text));
+  unsigned n = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ptr != text.data() + text.size() || (ec != std::errc() && ec != std::errc::result_out_of_range) ||
+      ptr == text.data())
+    throw Error(fmt::format("-smp {}: expected a number of harts from 1 to {}", text, kRiscvVirtMaxHarts));
+  if (ec == std::errc::result_out_of_range || n == 0 || n > kRiscvVirtMaxHarts)
+    throw Error(fmt::format("-smp {}: the virt machine supports 1 to {} harts", text, kRiscvVirtMaxHarts));
+  return n;
+}
+
+std::uint64_t parse_max_insns(const std::string& text) {
+  std::uint64_t n = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ptr == text.data() || ptr != text.data() + text.size() || ec != std::errc() || n == 0)
+    throw Error(fmt::format("--max-insns {}: expected a number of instructions from 1 to {}", text,
+                            ~std::uint64_t{0}));
+  return n;
+}
+
+}  // namespace
+
+namespace {
+
+// Boost's messages for option errors, built here. Its what() substitutes the
+// option's name and value into a template until no placeholder is left, so
+// an argument such as "-%canonical_option%" made it loop forever (found by
+// tests/fuzz's cli harness; regressions/cli/boost-placeholder-hang). The
+// option's name alone is safe to ask for.
+std::string usage_error(const po::error& e) {
+  const auto* named = dynamic_cast<const po::error_with_option_name*>(&e);
+  if (!named) return e.what();  // a fixed text, nothing substituted
+  const std::string name = named->get_option_name();
+  if (dynamic_cast<const po::unknown_option*>(&e)) return fmt::format("unrecognised option '{}'", name);
+  if (dynamic_cast<const po::ambiguous_option*>(&e)) return fmt::format("option '{}' is ambiguous", name);
+  if (dynamic_cast<const po::multiple_occurrences*>(&e))
+    return fmt::format("option '{}' cannot be specified more than once", name);
+  if (dynamic_cast<const po::validation_error*>(&e)) return fmt::format("the argument for option '{}' is invalid", name);
+  if (const auto* syntax = dynamic_cast<const po::invalid_syntax*>(&e)) {
+    switch (syntax->kind()) {
+      case po::invalid_syntax::missing_parameter:
+        return fmt::format("the required argument for option '{}' is missing", name);
+      case po::invalid_syntax::extra_parameter:
+        return fmt::format("option '{}' does not take any arguments", name);
+      default: return fmt::format("option '{}' is not written as options are (--name, -name or --name=value)", name);
+    }
+  }
+  return fmt::format("option '{}' is invalid", name);
+}
+
+}  // namespace
+
 CliOptions parse_command_line(int argc, const char* const* argv) {
   CliOptions o;
-  std::string memory, smp;
-  std::vector<std::string> drives, devices;
-  po::options_description d = describe_with_devices(o, memory, smp, drives, devices);
+  RawValues raw;
+  po::options_description d = describe_with_devices(o, raw);
   po::variables_map vm;
   try {
     // allow_long_disguise accepts QEMU's single-dash long options (-kernel).
     // No prefix guessing: -m must not be taken for --machine or --max-insns.
     const auto style = (po::command_line_style::default_style | po::command_line_style::allow_long_disguise) &
                        ~po::command_line_style::allow_guessing;
-    po::store(po::command_line_parser(argc, argv).options(d).style(style).run(), vm);
+    const po::parsed_options parsed = po::command_line_parser(argc, argv).options(d).style(style).run();
+    // Boost keeps a word that belongs to no flag as a positional option and
+    // store() then drops it: "orrery -bios none kernel.elf" would run nothing.
+    for (const po::option& opt : parsed.options)
+      if (opt.position_key >= 0 && !opt.value.empty())
+        throw Error(fmt::format("unexpected argument '{}': every file needs its flag (-kernel FILE, -bios FILE, ...)",
+                                opt.value.front()));
+    po::store(parsed, vm);
     po::notify(vm);
   } catch (const po::error& e) {
-    throw Error(e.what());
+    throw Error(usage_error(e));
   }
   if (o.help || o.version) return o;
+  // A flag given an empty value ('-kernel ""', usually an unset shell
+  // variable) would otherwise mean "not given".
+  for (const auto& [name, what] : {std::pair{"machine", "-M needs a machine type (available: virt)"},
+                                   std::pair{"memory", "-m needs a size, e.g. -m 256M"},
+                                   std::pair{"smp", "-smp needs a number of harts"},
+                                   std::pair{"cpu", "-cpu needs a CPU model (available: rv64)"},
+                                   std::pair{"kernel", "-kernel needs a file name"},
+                                   std::pair{"initrd", "-initrd needs a file name"},
+                                   std::pair{"dtb", "-dtb needs a file name"},
+                                   std::pair{"trace", "--trace needs a file name ('-' for stdout)"},
+                                   std::pair{"max-insns", "--max-insns needs a number"},
+                                   std::pair{"engine", "--engine needs a name (available: interp, threaded)"},
+                                   std::pair{"timing", "--timing needs a preset (small, dual), a file or none"}}) {
+    if (!vm.count(name)) continue;
+    const po::variable_value& v = vm[name];
+    if (v.value().type() == typeid(std::string) && v.as<std::string>().empty()) throw Error(what);
+  }
   parse_machine(o);
   parse_cpu(o);
-  if (!o.rtc.empty()) parse_rtc(o, o.rtc);
-  if (!memory.empty()) o.virt.ram_size = parse_memory_size(memory);
-  if (!smp.empty()) {
-    unsigned n = 0;
-    auto [ptr, ec] = std::from_chars(smp.data(), smp.data() + smp.size(), n);
-    if (ec != std::errc() || ptr != smp.data() + smp.size() || n == 0)
-      throw Error(fmt::format("-smp {}: expected a positive number of harts", smp));
-    o.virt.harts = n;
+  if (vm.count("rtc")) parse_rtc(o, o.rtc);
+  // The machine's limits are checked here as well as when it is built, so
+  // that a size or count it cannot take is a usage error (exit status 2).
+  if (!raw.memory.empty()) {
+    o.virt.ram_size = parse_memory_size(raw.memory);
+    if (o.virt.ram_size < kRiscvVirtMinRam || o.virt.ram_size > kRiscvVirtMaxRam || o.virt.ram_size % 4096)
+      throw Error(fmt::format("-m {}: RAM size must be a multiple of 4 KiB between 1 MiB and 1 TiB", raw.memory));
   }
+  if (!raw.smp.empty()) o.virt.harts = parse_smp(raw.smp);
+  if (!raw.max_insns.empty()) o.max_insns = parse_max_insns(raw.max_insns);
   if (o.virt.bios.empty()) throw Error("-bios needs 'none', 'default' or a file name");
   if (o.virt.kernel.empty() && !o.virt.initrd.empty()) throw Error("-initrd needs -kernel");
   if (o.virt.kernel.empty() && !o.virt.append.empty()) throw Error("-append needs -kernel");
   if (o.dump_dtb.empty() && vm.count("dump-dtb")) throw Error("--dump-dtb needs a file name");
-  add_virtio_devices(o, drives, devices);
-  make_engine(o.engine);  // validates the name
-  if (o.timing != "none") o.virt.timing = timing::load_config(o.timing);
+  add_virtio_devices(o, raw.drives, raw.devices);
+  try {
+    make_engine(o.engine);  // validates the name
+  } catch (const Error& e) {
+    throw Error(fmt::format("--engine: {}", e.what()));
+  }
+  if (o.timing != "none") {
+    try {
+      o.virt.timing = timing::load_config(o.timing);
+    } catch (const Error& e) {
+      // The config's own messages start with the file's name.
+      const std::string_view what = e.what();
+      if (what.starts_with("--timing")) throw;
+      throw Error(fmt::format("--timing {}", what));
+    }
+  }
   if (vm.count("stats-json") && o.stats_json.empty()) throw Error("--stats-json needs a file name");
   return o;
 }

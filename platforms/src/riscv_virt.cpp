@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 
@@ -24,7 +26,7 @@
 namespace orrery {
 namespace {
 
-const ElfTarget kRiscv64{EM_RISCV, true, "RISC-V 64-bit"};
+const ElfTarget kRiscv64{EM_RISCV, true, "RISC-V 64-bit", true};
 constexpr Addr k2MiB = 2ull << 20;
 constexpr Tick kConsolePollPeriod = 100'000'000;  // 100 us of guest time
 
@@ -36,7 +38,7 @@ enum : unsigned { kMsip = 3, kMtip = 7, kSeip = 9, kMeip = 11 };
 void check_config(const RiscvVirtConfig& config) {
   if (config.harts == 0 || config.harts > kRiscvVirtMaxHarts)
     throw Error(fmt::format("-smp {}: the virt machine supports 1 to {} harts", config.harts, kRiscvVirtMaxHarts));
-  if (config.ram_size < (1ull << 20) || config.ram_size > (1ull << 40) || config.ram_size % 4096)
+  if (config.ram_size < kRiscvVirtMinRam || config.ram_size > kRiscvVirtMaxRam || config.ram_size % 4096)
     throw Error(fmt::format("-m: RAM size {:#x} must be a multiple of 4 KiB between 1 MiB and 1 TiB", config.ram_size));
   std::vector<bool> used(virt_map::kVirtioSlots);
   for (const auto& v : config.virtio) {
@@ -277,14 +279,43 @@ std::string firmware_path(const std::string& bios) {
   return path;
 }
 
+struct Range {
+  std::string what;  // for messages: "-kernel FILE"
+  Addr low, high;
+};
+
+// Two images must not share a byte: the later one would silently overwrite
+// the earlier (QEMU refuses overlapping ROM blobs too, "rom: requested
+// regions overlap"). Each image's range is its lowest to its highest loaded
+// byte, as the device tree placement sees it.
+void check_no_overlap(const std::vector<Range>& loaded, const Range& image) {
+  for (const Range& r : loaded)
+    if (image.low < r.high && r.low < image.high)
+      throw Error(fmt::format("{} ({:#x}-{:#x}) overlaps {} ({:#x}-{:#x})", image.what, image.low, image.high, r.what,
+                              r.low, r.high));
+}
+
+// Load one image for `flag`; a loader's message (which names the file) gets
+// the flag in front, so it is clear which of -bios, -kernel and -initrd
+// it is about.
+template <class Load>
+Range load_for(const char* flag, const std::string& path, std::vector<Range>& loaded, Load load, Addr& entry) {
+  LoadedImage image;
+  try {
+    image = load();
+  } catch (const Error& e) {
+    throw Error(fmt::format("{}: {}", flag, e.what()));
+  }
+  Range r{fmt::format("{} {}", flag, path), image.low, image.high};
+  check_no_overlap(loaded, r);
+  loaded.push_back(r);
+  entry = image.entry;
+  return r;
+}
+
 LoadedImage load_image(Bus& bus, const std::string& path, Addr raw_base) {
   return is_elf_file(path) ? load_elf(bus, path, kRiscv64) : load_raw(bus, path, raw_base);
 }
-
-struct Range {
-  const char* what;
-  Addr low, high;
-};
 
 // Load firmware, kernel and initrd as QEMU 7.2's virt does (hw/riscv/virt.c
 // virt_machine_done, hw/riscv/boot.c), recording what went where.
@@ -295,21 +326,20 @@ std::vector<Range> load_images(Machine& machine, const RiscvVirtConfig& config, 
   Addr firmware_end = virt_map::kDram;
   board.firmware_entry = virt_map::kDram;
   if (config.bios != "none") {
-    const LoadedImage fw = load_image(bus, firmware_path(config.bios), virt_map::kDram);
-    board.firmware_entry = fw.entry;
-    firmware_end = fw.high;
-    ranges.push_back({"the firmware", fw.low, fw.high});
+    const std::string path = firmware_path(config.bios);
+    firmware_end = load_for("-bios", path, ranges, [&] { return load_image(bus, path, virt_map::kDram); },
+                            board.firmware_entry)
+                       .high;
   }
   // The kernel: an ELF at its addresses; raw at the first 2 MiB boundary
   // after the firmware (0x8020_0000 after OpenSBI, 0x8000_0000 without one).
   board.kernel_entry = 0;
   if (!config.kernel.empty()) {
     const Addr raw_base = (firmware_end + k2MiB - 1) & ~(k2MiB - 1);
-    const LoadedImage k = load_image(bus, config.kernel, raw_base);
-    board.kernel_entry = k.entry;
-    ranges.push_back({"the kernel", k.low, k.high});
+    load_for("-kernel", config.kernel, ranges, [&] { return load_image(bus, config.kernel, raw_base); },
+             board.kernel_entry);
     // -bios none: the ROM jumps straight to the kernel.
-    if (config.bios == "none") board.firmware_entry = k.entry;
+    if (config.bios == "none") board.firmware_entry = board.kernel_entry;
   }
   // The initrd: half-way into RAM for small machines, 128 MiB past the
   // kernel's entry otherwise, "so that the kernel does not clobber it when
@@ -317,23 +347,30 @@ std::vector<Range> load_images(Machine& machine, const RiscvVirtConfig& config, 
   board.initrd_start = board.initrd_end = 0;
   if (!config.initrd.empty()) {
     const Addr start = board.kernel_entry + std::min<std::uint64_t>(config.ram_size / 2, 128ull << 20);
-    const LoadedImage rd = load_raw(bus, config.initrd, start);
+    Addr unused = 0;
+    const Range rd =
+        load_for("-initrd", config.initrd, ranges, [&] { return load_raw(bus, config.initrd, start); }, unused);
     board.initrd_start = rd.low;
     board.initrd_end = rd.high;
-    ranges.push_back({"the initrd", rd.low, rd.high});
   }
   return ranges;
 }
 
+// The -dtb blob. The file is checked before it is opened: opening a FIFO
+// would wait for a writer forever.
 std::vector<std::uint8_t> read_file(const std::string& path, const char* flag) {
-  std::ifstream in(path, std::ios::binary);
   struct stat st {};
-  if (!in || ::stat(path.c_str(), &st) != 0) throw Error(fmt::format("{} {}: cannot open", flag, path));
+  if (::stat(path.c_str(), &st) != 0)
+    throw Error(fmt::format("{} {}: cannot open: {}", flag, path, std::strerror(errno)));
   if (S_ISDIR(st.st_mode)) throw Error(fmt::format("{} {}: is a directory", flag, path));
+  if (!S_ISREG(st.st_mode)) throw Error(fmt::format("{} {}: not a regular file", flag, path));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(fmt::format("{} {}: cannot open: {}", flag, path, std::strerror(errno)));
   std::vector<std::uint8_t> bytes;
   char chunk[1 << 16];  // block reads (see core/src/loader.cpp)
   while (in.read(chunk, sizeof chunk) || in.gcount() > 0) bytes.insert(bytes.end(), chunk, chunk + in.gcount());
   if (in.bad()) throw Error(fmt::format("{} {}: read error", flag, path));
+  if (bytes.empty()) throw Error(fmt::format("{} {}: is empty", flag, path));
   return bytes;
 }
 
@@ -342,7 +379,12 @@ std::vector<std::uint8_t> device_tree(const Machine& machine, const RiscvVirtCon
   if (!config.dtb.empty()) {
     // QEMU 7.2 uses a -dtb blob as it is, except that -append and -initrd
     // still update /chosen.
-    return patch_fdt_chosen(read_file(config.dtb, "-dtb"), config.append, board.initrd_start, board.initrd_end);
+    std::vector<std::uint8_t> blob = read_file(config.dtb, "-dtb");
+    try {
+      return patch_fdt_chosen(std::move(blob), config.append, board.initrd_start, board.initrd_end);
+    } catch (const Error& e) {
+      throw Error(fmt::format("-dtb {}: {}", config.dtb, e.what()));
+    }
   }
   VirtFdtParams p;
   p.ram_size = config.ram_size;
@@ -372,8 +414,11 @@ void boot(Machine& machine, const RiscvVirtConfig& config, const std::vector<uns
   board.fdt = device_tree(machine, config, virtio, board);
   board.fdt_addr = place_fdt(config, board.fdt, ranges);
   machine.bus().write_image(board.fdt_addr, board.fdt, "the device tree");
-  machine.bus().write_image(virt_map::kMrom, make_reset_rom(board.firmware_entry, board.fdt_addr, board.kernel_entry),
-                            "the reset ROM");
+  const std::vector<std::uint8_t> rom = make_reset_rom(board.firmware_entry, board.fdt_addr, board.kernel_entry);
+  // An image linked into the boot ROM's range (0x1000) loads there, but the
+  // reset code written next would replace its first bytes.
+  check_no_overlap(ranges, {"the reset ROM", virt_map::kMrom, virt_map::kMrom + rom.size()});
+  machine.bus().write_image(virt_map::kMrom, rom, "the reset ROM");
   for (auto& h : machine.harts()) h->reset(virt_map::kMrom);
 }
 

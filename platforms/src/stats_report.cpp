@@ -1,6 +1,9 @@
 #include "orrery/platforms/stats_report.hpp"
 
 #include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <ostream>
 
@@ -127,6 +130,7 @@ void write_stats_json(Machine& machine, double seconds, const std::string& path)
   }
   s += "  ]\n}\n";
   std::ofstream out(path);
+  if (!out) throw Error(fmt::format("--stats-json {}: cannot open: {}", path, std::strerror(errno)));
   out << s;
   out.close();
   if (!out) throw Error(fmt::format("--stats-json {}: cannot write", path));

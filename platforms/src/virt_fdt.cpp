@@ -344,11 +344,11 @@ std::vector<std::uint8_t> patch_fdt_chosen(std::vector<std::uint8_t> blob, const
                                            Addr initrd_start, Addr initrd_end) {
   if (blob.size() < sizeof(fdt_header) || fdt_check_header(blob.data()) != 0 ||
       fdt_totalsize(blob.data()) > blob.size())
-    throw Error("-dtb: not a valid device tree blob");
+    throw Error("not a valid device tree blob");
   if (bootargs.empty() && !initrd_end) return blob;
   std::vector<std::uint8_t> out(fdt_totalsize(blob.data()) + bootargs.size() + 1024);
   const auto check = [](int err) {
-    if (err < 0) throw Error(fmt::format("-dtb: cannot update /chosen: {}", fdt_strerror(err)));
+    if (err < 0) throw Error(fmt::format("cannot update /chosen: {}", fdt_strerror(err)));
     return err;
   };
   check(fdt_open_into(blob.data(), out.data(), static_cast<int>(out.size())));

@@ -50,8 +50,8 @@ expect empty-file 1 "is empty" -- -bios none -kernel "$tmp/empty.bin"
 expect directory 1 "is a directory" -- -bios none -kernel "$tmp"
 expect bad-bios 1 "cannot open" -- -bios "$tmp/nope.bin" -kernel "$count_elf"
 expect truncated-elf 1 "truncated\|corrupt\|not an ELF" -- -bios none -kernel "$tmp/trunc.elf"
-expect tiny-ram 1 "between 1 MiB" -- -m 1K -bios none -kernel "$count_elf"
-expect huge-smp 1 "1 to 64 harts" -- -smp 1000 -bios none -kernel "$count_elf"
+expect tiny-ram 2 "between 1 MiB" -- -m 1K -bios none -kernel "$count_elf"
+expect huge-smp 2 "1 to 64 harts" -- -smp 1000 -bios none -kernel "$count_elf"
 expect wrong-arch 1 "needs RISC-V 64-bit" -- -bios none -kernel /bin/sh
 expect raw-runs-off-the-end 124 "stopped after 1000 instructions" -- -bios none -kernel "$tmp/junk.bin" --max-insns 1000
 expect initrd-without-kernel 2 "-initrd needs -kernel" -- -initrd "$tmp/initrd.img"

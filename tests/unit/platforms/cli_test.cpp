@@ -102,6 +102,73 @@ TEST(Cli, BadInputGivesOneLineErrors) {
   EXPECT_EQ(parse({"-m", "64"}).virt.ram_size, 64ull << 20);
 }
 
+TEST(Cli, MemorySizesWithFractions) {
+  // QEMU's decimal fractions; a plain number is still MiB.
+  EXPECT_EQ(parse_memory_size("1.5G"), 1536ull << 20);
+  EXPECT_EQ(parse_memory_size("1.5"), 1536ull << 10);
+  EXPECT_EQ(parse_memory_size("0.5K"), 512u);
+  EXPECT_EQ(parse_memory_size("2.25T"), 9ull << 38);
+  EXPECT_THROW(parse_memory_size("1.3M"), Error) << "not a whole number of bytes";
+  EXPECT_THROW(parse_memory_size("1.1234567G"), Error) << "more than 6 decimal places";
+  EXPECT_THROW(parse_memory_size("1.G"), Error);
+  EXPECT_THROW(parse_memory_size(".5G"), Error);
+  EXPECT_THROW(parse_memory_size("1.5.2G"), Error);
+  EXPECT_THROW(parse_memory_size("128M,slots=2"), Error);
+}
+
+// Values the machine cannot take are usage errors (exit status 2), caught
+// while parsing rather than when the machine is built.
+TEST(Cli, OutOfRangeValuesAreUsageErrors) {
+  const auto has = [](const std::string& error, const std::string& text) {
+    return error.find(text) != std::string::npos;
+  };
+  EXPECT_TRUE(has(error_of({"-m", "1K"}), "-m 1K: RAM size must be a multiple of 4 KiB between 1 MiB and 1 TiB"));
+  EXPECT_TRUE(has(error_of({"-m", "2T"}), "between 1 MiB and 1 TiB"));
+  EXPECT_TRUE(has(error_of({"-m", "4097K"}), "multiple of 4 KiB"));
+  EXPECT_EQ(parse({"-m", "1T"}).virt.ram_size, kRiscvVirtMaxRam);
+  EXPECT_TRUE(has(error_of({"-smp", "65"}), "-smp 65: the virt machine supports 1 to 64 harts"));
+  EXPECT_TRUE(has(error_of({"-smp", "99999999999"}), "1 to 64 harts"));
+  EXPECT_TRUE(has(error_of({"-smp", "-1"}), "-smp -1: expected a number of harts"));
+  EXPECT_TRUE(has(error_of({"-smp", "2,sockets=1"}), "topology options"));
+  EXPECT_EQ(parse({"-smp", "64"}).virt.harts, 64u);
+  // Boost would read "-1" as 2^64 - 1; 0 would silently mean "no limit".
+  EXPECT_TRUE(has(error_of({"--max-insns", "-1"}), "--max-insns -1: expected a number of instructions"));
+  EXPECT_TRUE(has(error_of({"--max-insns", "0"}), "--max-insns 0"));
+  EXPECT_TRUE(has(error_of({"--max-insns", "1e6"}), "--max-insns 1e6"));
+  EXPECT_EQ(parse({"--max-insns", "18446744073709551615"}).max_insns, ~std::uint64_t{0});
+  EXPECT_TRUE(has(error_of({"-rtc", "base=2021-02-29"}), "2021-02 has no day 29"));
+  EXPECT_TRUE(has(error_of({"-rtc", "base=2100-02-29"}), "2100-02 has no day 29"));
+  EXPECT_TRUE(has(error_of({"-rtc", "base=2020-04-31"}), "2020-04 has no day 31"));
+  EXPECT_TRUE(parse({"-rtc", "base=2000-02-29"}).virt.rtc_base_ns.has_value());
+  EXPECT_EQ(error_of({"--engine", "jit"}).rfind("--engine: unknown engine 'jit'", 0), 0u);
+}
+
+TEST(Cli, EmptyValuesStrayWordsAndStrayCommasAreRefused) {
+  const auto has = [](const std::string& error, const std::string& text) {
+    return error.find(text) != std::string::npos;
+  };
+  // An empty value (usually an unset shell variable) would mean "not given".
+  EXPECT_EQ(error_of({"-bios", "none", "-kernel", ""}), "-kernel needs a file name");
+  EXPECT_EQ(error_of({"-kernel", "k", "-initrd", ""}), "-initrd needs a file name");
+  EXPECT_EQ(error_of({"-kernel", "k", "-dtb", ""}), "-dtb needs a file name");
+  EXPECT_TRUE(has(error_of({"-kernel", "k", "--trace", ""}), "--trace needs a file name"));
+  EXPECT_TRUE(has(error_of({"-m", ""}), "-m needs a size"));
+  EXPECT_TRUE(has(error_of({"-smp", ""}), "-smp needs a number"));
+  EXPECT_TRUE(has(error_of({"-M", ""}), "-M needs a machine type"));
+  EXPECT_TRUE(has(error_of({"-cpu", ""}), "-cpu needs a CPU model"));
+  EXPECT_TRUE(has(error_of({"-rtc", ""}), "-rtc needs a value"));
+  EXPECT_TRUE(has(error_of({"--engine", ""}), "--engine needs a name"));
+  EXPECT_TRUE(has(error_of({"--timing", ""}), "--timing needs a preset"));
+  EXPECT_EQ(parse({"-kernel", "k", "-append", ""}).virt.append, "") << "an empty command line is fine";
+  // A word that belongs to no flag is not silently dropped.
+  EXPECT_TRUE(has(error_of({"-bios", "none", "k.elf"}), "unexpected argument 'k.elf'"));
+  EXPECT_TRUE(has(error_of({"-M", "virt,"}), "-M virt,: empty option (stray comma?)"));
+  EXPECT_TRUE(has(error_of({"-M", "virt,,aia=aplic"}), "empty option"));
+  EXPECT_TRUE(has(error_of({"-cpu", "rv64,"}), "-cpu rv64,: empty option"));
+  EXPECT_TRUE(has(error_of({"-rtc", "base=utc,"}), "-rtc base=utc,: empty option"));
+  EXPECT_EQ(parse({"-cpu", "rv64,h=off"}).virt.hypervisor, false);
+}
+
 TEST(Cli, HelpListsEveryFlag) {
   const std::string help = usage_text();
   for (const char* flag : {"--machine", "--memory", "--smp", "--bios", "--kernel", "--nographic", "--max-insns",

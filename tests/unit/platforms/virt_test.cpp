@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 #include <libfdt.h>
+#include <fmt/format.h>
 
 #include <unistd.h>
 
@@ -127,6 +128,82 @@ TEST(VirtBoot, MissingDefaultFirmwareIsAClearError) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("apt-get install opensbi"), std::string::npos) << e.what();
   }
+}
+
+std::string build_error(const RiscvVirtConfig& config) {
+  Machine machine;
+  StringBackend console;
+  try {
+    build_riscv_virt(machine, config, console);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// Images must not share a byte: the later one would silently overwrite the
+// earlier (QEMU refuses overlapping ROM blobs too).
+TEST(VirtBoot, OverlappingImagesAreRefused) {
+  RiscvVirtConfig config;
+  config.bios = test::write_elf("virt_fw", 0x80000000, 16, 16);
+  config.kernel = test::write_elf("virt_kernel", 0x80000000, 16, 16);
+  EXPECT_NE(build_error(config).find(fmt::format("-kernel {} (0x80000000-0x80000010) overlaps -bios {} "
+                                                 "(0x80000000-0x80000010)",
+                                                 config.kernel, config.bios)),
+            std::string::npos)
+      << build_error(config);
+
+  // An ELF linked into the boot ROM loads, but the reset code would replace it.
+  config.bios = "none";
+  config.kernel = test::write_elf("virt_rom_kernel", 0x1000, 16, 16);
+  EXPECT_NE(build_error(config).find(fmt::format("overlaps -kernel {} (0x1000-0x1010)", config.kernel)),
+            std::string::npos)
+      << build_error(config);
+
+  // The initrd goes RAM/2 past the kernel's entry; a bss reaching beyond that
+  // would be zeroed over it by the kernel.
+  config.kernel = test::write_elf("virt_bss_kernel", 0x80000000, 16, 80ull << 20);
+  config.initrd = test::write_words("virt_small_initrd", {1});
+  EXPECT_NE(build_error(config).find(fmt::format("-initrd {} (0x84000000-0x84000004) overlaps -kernel {} "
+                                                 "(0x80000000-0x85000000)",
+                                                 config.initrd, config.kernel)),
+            std::string::npos)
+      << build_error(config);
+}
+
+// Loader errors name the flag the file came with, and an image that does not
+// fit says where RAM ends.
+TEST(VirtBoot, ImageErrorsNameTheirFlag) {
+  RiscvVirtConfig config;
+  config.bios = "none";
+  config.ram_size = 2ull << 20;
+  config.kernel = test::process_temp_path("virt_big_kernel") + ".bin";
+  {
+    std::ofstream out(config.kernel, std::ios::binary);
+    out.seekp((3 << 20) - 1);
+    out.put(0);
+  }
+  EXPECT_NE(build_error(config).find(fmt::format("-kernel: '{}' (0x80000000-0x80300000, 3145728 bytes) does not "
+                                                 "fit: it runs past the end of riscv_virt_board.ram at 0x80200000",
+                                                 config.kernel)),
+            std::string::npos)
+      << build_error(config);
+  std::remove(config.kernel.c_str());
+  config.ram_size = 128ull << 20;
+  config.kernel = write_loop_kernel();
+  config.initrd = test::process_temp_path("virt_no_initrd");
+  EXPECT_EQ(build_error(config).find("-initrd: cannot open '" + config.initrd + "'"), 0u) << build_error(config);
+  config.initrd.clear();
+  config.bios = config.kernel + "/child";
+  EXPECT_EQ(build_error(config).find("-bios: cannot open '" + config.bios + "': Not a directory"), 0u)
+      << build_error(config);
+  config.bios = "none";
+  config.dtb = test::process_temp_path("virt_empty_dtb");
+  std::ofstream(config.dtb, std::ios::binary).flush();
+  EXPECT_EQ(build_error(config), fmt::format("-dtb {}: is empty", config.dtb));
+  std::ofstream(config.dtb, std::ios::binary) << "not a blob";
+  EXPECT_EQ(build_error(config), fmt::format("-dtb {}: not a valid device tree blob", config.dtb));
+  std::remove(config.dtb.c_str());
 }
 
 TEST(VirtBoot, DevicesAreWiredToTheHarts) {

@@ -95,6 +95,9 @@ constexpr unsigned kMaxAiaGuests = 7;       // aia-guests=0..7
 }  // namespace virt_irq
 
 constexpr unsigned kRiscvVirtMaxHarts = 64;
+// Guest RAM: whole 4 KiB pages, from 1 MiB (room for a device tree) to 1 TiB.
+constexpr std::uint64_t kRiscvVirtMinRam = 1ull << 20;
+constexpr std::uint64_t kRiscvVirtMaxRam = 1ull << 40;
 constexpr std::uint64_t kVirtTimebaseHz = 10'000'000;
 
 // Where things went, for the caller (--dump-dtb, console escapes) and tests.
