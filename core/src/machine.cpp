@@ -40,6 +40,13 @@ void Machine::request_reset() {
   for (auto& h : harts_) h->request_yield();
 }
 
+std::vector<std::string> Machine::sync_devices() {
+  std::vector<std::string> errors;
+  for (auto& d : devices_)
+    if (std::string e = d->sync(); !e.empty()) errors.push_back(std::move(e));
+  return errors;
+}
+
 std::uint64_t Machine::retired() const {
   std::uint64_t total = 0;
   for (const auto& h : harts_) total += h->retired();
@@ -87,6 +94,7 @@ bool Machine::finish_run(RunOutcome& out, StopReason reason) const {
 
 bool Machine::begin_slice(RunOutcome& out) {
   if (exit_requested_) return finish_run(out, StopReason::GuestExit);
+  if (stop_flag_ && *stop_flag_) return finish_run(out, StopReason::HostStop);
   if (run_max_ && run_executed_ >= run_max_) return finish_run(out, StopReason::InstructionLimit);
   // A slice ends at the quantum or at the next event, whichever is first;
   // every hart executes the same stretch of guest time.

@@ -20,15 +20,9 @@ int g_tty_fd = -1;
 termios g_saved_tty{};
 volatile std::sig_atomic_t g_tty_raw = 0;
 
-void restore_terminal() {
-  if (g_tty_raw) {
-    tcsetattr(g_tty_fd, TCSANOW, &g_saved_tty);
-    g_tty_raw = 0;
-  }
-}
 
 void restore_and_reraise(int sig) {
-  restore_terminal();
+  restore_terminal_now();
   std::signal(sig, SIG_DFL);
   std::raise(sig);
 }
@@ -37,7 +31,7 @@ void install_restore_handlers() {
   static bool installed = false;
   if (installed) return;
   installed = true;
-  std::atexit(restore_terminal);
+  std::atexit(restore_terminal_now);
   struct sigaction sa {};
   sa.sa_handler = restore_and_reraise;
   sigemptyset(&sa.sa_mask);
@@ -73,6 +67,13 @@ bool enter_raw_mode(int fd) {
 
 }  // namespace
 
+void restore_terminal_now() {
+  if (g_tty_raw) {
+    tcsetattr(g_tty_fd, TCSANOW, &g_saved_tty);
+    g_tty_raw = 0;
+  }
+}
+
 StdioBackend::StdioBackend() : StdioBackend(STDIN_FILENO, STDOUT_FILENO) {}
 
 StdioBackend::StdioBackend(int in_fd, int out_fd) : in_fd_(in_fd), out_fd_(out_fd) {
@@ -82,7 +83,7 @@ StdioBackend::StdioBackend(int in_fd, int out_fd) : in_fd_(in_fd), out_fd_(out_f
 
 StdioBackend::~StdioBackend() {
   flush();
-  if (raw_) restore_terminal();
+  if (raw_) restore_terminal_now();
 }
 
 void StdioBackend::write(std::uint8_t byte) {

@@ -1,15 +1,20 @@
 // The orrery executable: parse the command line, build the machine, run it.
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <fmt/format.h>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <new>
+#include <string>
+#include <vector>
 
 #include "orrery/core/machine.hpp"
 #include "orrery/core/trace.hpp"
 #include "orrery/platforms/cli.hpp"
+#include "orrery/platforms/host_signals.hpp"
 #include "orrery/platforms/lockstep.hpp"
 #include "orrery/platforms/stats_report.hpp"
 
@@ -19,6 +24,15 @@ constexpr int kExitError = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitInstructionLimit = 124;
 constexpr int kExitLockstepDivergence = 125;
+constexpr int kExitSignalBase = 128;  // + the signal's number, as a shell reports a signal's end
+
+// Disk images to stable storage, whatever ended the run; a failure is an
+// error of the run, as data the guest wrote may be lost.
+bool sync_devices(orrery::Machine& machine) {
+  const std::vector<std::string> errors = machine.sync_devices();
+  for (const std::string& e : errors) std::cerr << "orrery: error: " << e << "\n";
+  return errors.empty();
+}
 
 int run_lockstep(const orrery::CliOptions& options) {
   if (!options.trace.empty()) throw orrery::Error("--lockstep and --trace cannot be combined");
@@ -50,7 +64,7 @@ int run(const orrery::CliOptions& options) {
     std::ofstream out(options.dump_dtb, std::ios::binary);
     out.write(reinterpret_cast<const char*>(board.fdt.data()), static_cast<std::streamsize>(board.fdt.size()));
     out.close();
-    if (!out) throw orrery::Error(fmt::format("--dump-dtb {}: cannot write", options.dump_dtb));
+    if (!out) throw orrery::Error(fmt::format("--dump-dtb {}: cannot write: {}", options.dump_dtb, std::strerror(errno)));
     std::cerr << fmt::format("orrery: device tree written to {}\n", options.dump_dtb);
     return 0;
   }
@@ -63,6 +77,9 @@ int run(const orrery::CliOptions& options) {
     machine.request_exit(0);
   });
   orrery::build_riscv_virt(machine, options.virt, console);
+  // After the console, whose raw mode installs its own handlers.
+  const orrery::StopSignals signals;
+  machine.set_stop_flag(signals.flag());
 
   std::unique_ptr<orrery::TraceWriter> trace;
   if (!options.trace.empty()) {
@@ -75,9 +92,16 @@ int run(const orrery::CliOptions& options) {
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   console.flush();
   if (trace) trace->flush();
+  const bool synced = sync_devices(machine);
 
   if (options.stats) orrery::print_stats(machine, seconds, std::cerr);
   if (!options.stats_json.empty()) orrery::write_stats_json(machine, seconds, options.stats_json);
+  if (!synced) return kExitError;
+  if (outcome.reason == orrery::StopReason::HostStop) {
+    // As QEMU says it; the guest's writes are in the images by now.
+    std::cerr << fmt::format("\norrery: terminating on signal {}\n", signals.received());
+    return kExitSignalBase + signals.received();
+  }
   if (outcome.reason == orrery::StopReason::InstructionLimit) {
     std::cerr << fmt::format("orrery: stopped after {} instructions (--max-insns)\n", outcome.executed);
     return kExitInstructionLimit;
@@ -110,6 +134,11 @@ int main(int argc, char** argv) {
     return kExitError;
   } catch (const std::bad_alloc&) {
     std::cerr << "orrery: error: out of host memory\n";
+    return kExitError;
+  } catch (const std::exception& e) {
+    // Every expected failure is an orrery::Error with its own message; this
+    // is a bug's last stop, still one line and a status, not an abort.
+    std::cerr << "orrery: internal error: " << e.what() << "\n";
     return kExitError;
   }
 }

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "orrery/core/machine.hpp"
@@ -33,6 +35,7 @@ class CountingHart : public Hart {
       ++done;
       if (exit_at_ && n_ == exit_at_) m_.request_exit(7);
       if (probe_at_ && n_ == probe_at_) probed_now_ = m_.now();
+      if (signal_at_ && n_ == signal_at_) *signal_flag_ = 15;  // as a signal handler would
       if (schedule_at_ && n_ == schedule_at_)
         m_.events().schedule(m_.now() + schedule_delay_, [this](Tick) { fired_at_retired_ = n_; });
     }
@@ -42,6 +45,8 @@ class CountingHart : public Hart {
   std::uint64_t lock_at_ = 0;
   std::uint64_t lock_grace_ = 0;
   std::uint64_t probe_at_ = 0;
+  std::uint64_t signal_at_ = 0;
+  volatile std::sig_atomic_t* signal_flag_ = nullptr;
   std::uint64_t schedule_at_ = 0;
   Tick schedule_delay_ = 0;
   std::uint64_t fired_at_retired_ = 0;
@@ -71,6 +76,44 @@ TEST(Machine, GuestExitStopsAfterTheRequestingInstruction) {
   EXPECT_EQ(out.reason, StopReason::GuestExit);
   EXPECT_EQ(out.exit_code, 7);
   EXPECT_EQ(m.retired(), 777u);
+}
+
+TEST(Machine, AStopFlagEndsTheRunAtTheNextSliceBoundary) {
+  Machine m;
+  volatile std::sig_atomic_t flag = 0;
+  m.set_stop_flag(&flag);
+  m.set_quantum(1000);
+  auto& h = static_cast<CountingHart&>(m.add_hart(std::make_unique<CountingHart>(0, m, nullptr)));
+  h.signal_at_ = 2500;
+  h.signal_flag_ = &flag;
+  const RunOutcome out = m.run();
+  EXPECT_EQ(out.reason, StopReason::HostStop);
+  EXPECT_EQ(out.executed, 3000u) << "the slice in progress ends, the next does not begin";
+}
+
+class SyncingDevice : public Device {
+ public:
+  explicit SyncingDevice(std::string error) : error_(std::move(error)) {}
+  std::string_view name() const override { return "syncing"; }
+  bool read(Addr, unsigned, std::uint64_t&) override { return false; }
+  bool write(Addr, unsigned, std::uint64_t) override { return false; }
+  std::string sync() override {
+    ++syncs;
+    return error_;
+  }
+  int syncs = 0;
+
+ private:
+  std::string error_;
+};
+
+TEST(Machine, SyncDevicesAsksEveryDeviceAndCollectsTheErrors) {
+  Machine m;
+  auto& good = m.own(std::make_unique<SyncingDevice>(""));
+  auto& bad = m.own(std::make_unique<SyncingDevice>("disk on fire"));
+  EXPECT_EQ(m.sync_devices(), std::vector<std::string>{"disk on fire"});
+  EXPECT_EQ(good.syncs, 1);
+  EXPECT_EQ(bad.syncs, 1);
 }
 
 TEST(Machine, HartsTakeTurnsInQuantaOfGuestTime) {

@@ -587,6 +587,16 @@ TEST_F(VirtioBlkTest, FlushAndGetId) {
   EXPECT_EQ(h->peek<std::uint8_t>(kData + 6), 0xcc);
 }
 
+// The end-of-run write-back (Device::sync) through the transport, for a
+// writable and a read-only drive.
+TEST_F(VirtioBlkTest, SyncAtTheEndOfTheRunWritesBack) {
+  for (bool readonly : {false, true}) {
+    make(readonly);
+    h->start();
+    EXPECT_EQ(h->transport().sync(), "") << (readonly ? "read-only" : "writable");
+  }
+}
+
 TEST_F(VirtioBlkTest, ReadOnlyDriveRejectsWritesAndLeavesTheFile) {
   struct stat before {};
   ASSERT_EQ(::stat(image.path().c_str(), &before), 0);

@@ -1,4 +1,5 @@
 #pragma once
+#include <string>
 #include <string_view>
 
 #include "orrery/core/types.hpp"
@@ -16,6 +17,11 @@ class Device {
   virtual bool write(Addr offset, unsigned size, std::uint64_t value) = 0;
   // Called when the machine resets (e.g. a guest-requested reboot).
   virtual void reset() {}
+  // Called when a run ends however it ends (the guest powered off, the
+  // instruction limit, a host signal): put what the device holds for the
+  // host where it belongs, e.g. a disk image's writes on stable storage.
+  // Returns an error message, empty on success.
+  virtual std::string sync() { return {}; }
 };
 
 }  // namespace orrery

@@ -1,7 +1,9 @@
 #pragma once
+#include <csignal>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "orrery/core/bus.hpp"
@@ -11,7 +13,7 @@
 
 namespace orrery {
 
-enum class StopReason { GuestExit, InstructionLimit, Deadlock };
+enum class StopReason { GuestExit, InstructionLimit, Deadlock, HostStop };
 
 struct RunOutcome {
   StopReason reason = StopReason::GuestExit;
@@ -66,6 +68,13 @@ class Machine {
   // Requests from devices; they take effect after the current instruction.
   void request_exit(int code);
   void request_reset();
+  // A flag that a host signal handler sets (a volatile sig_atomic_t is all a
+  // handler may write, C++20 [support.signal]). Once it is non-zero the run
+  // stops at the next slice boundary, at most a quantum later, with
+  // StopReason::HostStop; the machine stays consistent.
+  void set_stop_flag(const volatile std::sig_atomic_t* flag) { stop_flag_ = flag; }
+  // Device::sync() of every device; the errors, one line each.
+  std::vector<std::string> sync_devices();
   // Runs on a guest-requested reset (after devices reset): reload images and
   // reset harts to their entry points.
   void set_reset_handler(std::function<void(Machine&)> handler) { reset_handler_ = std::move(handler); }
@@ -107,6 +116,7 @@ class Machine {
   std::uint64_t slice_budget_ = 0;  // instructions per hart in the current slice
   bool slice_cut_ = false;          // an event scheduled mid-slice ends it early
   std::uint64_t run_executed_ = 0, run_max_ = 0;  // the run in progress
+  const volatile std::sig_atomic_t* stop_flag_ = nullptr;
   bool finish_run(RunOutcome& out, StopReason reason) const;
   // The slice in progress (begin_slice/step_slice/end_slice).
   enum class HartPhase : std::uint8_t { Start, Main, Grace };

@@ -34,6 +34,10 @@ class CharBackend {
 //   escapes; end of file just means no more input.
 // Input is read without blocking from service(). Output is buffered and
 // flushed at each newline, when full, from service(), and at destruction.
+// Put an interactive terminal that a StdioBackend switched to raw mode back
+// as it was; async-signal-safe, for signal handlers that end the process.
+void restore_terminal_now();
+
 class StdioBackend final : public CharBackend {
  public:
   StdioBackend(int in_fd, int out_fd);

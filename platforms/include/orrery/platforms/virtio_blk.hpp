@@ -30,7 +30,9 @@ DriveConfig parse_drive_option(std::string_view text);
 // The block device. The image is opened when the device is constructed
 // (read/write, or read-only for readonly=on) and locked against other
 // writers with flock; its size must be a multiple of 512 bytes. Requests
-// are served synchronously with pread/pwrite; FLUSH is fdatasync.
+// are served synchronously with pread/pwrite, so a write is in the file as
+// soon as the guest sees it complete; FLUSH, and sync() at the end of the
+// run, are fdatasync (docs/virtio.md, "Disk data").
 class VirtioBlk final : public VirtioDevice {
  public:
   // Throws Error for a missing, unreadable or locked file, a directory, or a
@@ -47,6 +49,7 @@ class VirtioBlk final : public VirtioDevice {
   std::uint16_t queue_num_max() const override { return kQueueSize; }
   std::span<const std::uint8_t> config_space() const override { return config_; }
   void process(Virtqueue& queue) override;
+  std::string sync() override;
 
   std::uint64_t capacity() const { return capacity_; }  // in 512-byte sectors
   bool readonly() const { return readonly_; }
@@ -71,6 +74,7 @@ class VirtioBlk final : public VirtioDevice {
   std::uint8_t execute(const VirtqChain& chain, Virtqueue& queue, bool& layout_error);
   bool in_range(std::uint64_t sector, std::uint64_t bytes) const;
 
+  std::string path_;
   int fd_ = -1;
   bool readonly_ = false;
   std::uint64_t capacity_ = 0;

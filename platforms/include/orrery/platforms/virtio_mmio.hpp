@@ -235,6 +235,8 @@ class VirtioDevice {
   virtual void process(Virtqueue& queue) = 0;
   // Device reset (driver wrote 0 to Status, or machine reset).
   virtual void reset() {}
+  // The run is over: as Device::sync (an error message, empty on success).
+  virtual std::string sync() { return {}; }
 };
 
 // The virtio-mmio transport (spec 4.2), one per slot.
@@ -253,6 +255,7 @@ class VirtioMmio final : public Device {
   bool read(Addr offset, unsigned size, std::uint64_t& value) override;
   bool write(Addr offset, unsigned size, std::uint64_t value) override;
   void reset() override;
+  std::string sync() override { return device_->sync(); }
 
   // The interrupt line (level = InterruptStatus != 0), e.g. a PLIC source.
   // Called whenever the level changes.
