@@ -2,7 +2,14 @@
 #
 #   cmake -DEMU=<emulator> -DELF=<program.elf> [-DEXPECTED=<expected.out>]
 #         [-DEMU_ARGS="<extra args>"] [-DTIMEOUT=<seconds>]
-#         [-DMACHINE=<-M value, default virt>] -P run_guest.cmake
+#         [-DMACHINE=<-M value, default virt>]
+#         [-DDISK=<image> -DDISK_SECTORS=<n>] -P run_guest.cmake
+#
+# With DISK, a fresh raw disk image is written there before the run (so a
+# guest that writes to it always starts from the same disk): n 512-byte
+# sectors, sector s filled with the byte 0x40 + s % 64 (CMake cannot write a
+# NUL byte, so the pattern starts at '@'), and every "@DISK@" in EMU_ARGS
+# becomes its path.  hostile_virtio is run this way.
 #
 # Fails if the emulator does not exit with status 0 (the guest's exit code
 # through the test finisher) or, when EXPECTED is a file, if the UART output
@@ -23,6 +30,21 @@ if(NOT DEFINED TIMEOUT OR "${TIMEOUT}" STREQUAL "")
 endif()
 if(NOT DEFINED MACHINE OR "${MACHINE}" STREQUAL "")
     set(MACHINE virt)
+endif()
+if(DEFINED DISK AND NOT "${DISK}" STREQUAL "")
+    if(NOT DEFINED DISK_SECTORS OR NOT DISK_SECTORS GREATER 0)
+        message(FATAL_ERROR "run_guest.cmake: -DDISK needs -DDISK_SECTORS=<n>")
+    endif()
+    set(_image "")
+    math(EXPR _last "${DISK_SECTORS} - 1")
+    foreach(_s RANGE 0 ${_last})
+        math(EXPR _code "64 + ${_s} % 64")
+        string(ASCII ${_code} _byte)
+        string(REPEAT "${_byte}" 512 _sector)
+        string(APPEND _image "${_sector}")
+    endforeach()
+    file(WRITE "${DISK}" "${_image}")
+    string(REPLACE "@DISK@" "${DISK}" EMU_ARGS "${EMU_ARGS}")
 endif()
 separate_arguments(_extra UNIX_COMMAND "${EMU_ARGS}")
 

@@ -25,9 +25,22 @@ while [ $# -gt 0 ]; do
 done
 tests="$*"
 [ -n "$tests" ] || tests="rv64i_alu rv64i_mem rv64i_control rv64m rv64a rv64f rv64d rvc zicsr traps fencei smc_stress \
- priv_modes vm_sv39 vm_sv48 vm_sv57 pmp interrupts cpubound intloop"
+ priv_modes vm_sv39 vm_sv48 vm_sv57 pmp interrupts hostile_mmio hostile_irq hostile_virtio cpubound intloop"
 # tests linked with the privileged-architecture helpers (ORRERY_GUEST_PRIV_TESTS)
-priv_tests=" priv_modes vm_sv39 vm_sv48 vm_sv57 pmp interrupts pmu "
+priv_tests=" priv_modes vm_sv39 vm_sv48 vm_sv57 pmp interrupts pmu hostile_irq "
+# tests run with a virtio-blk disk (ORRERY_GUEST_DISK_TESTS): a fresh image of
+# 64 sectors, sector s filled with the byte 0x40 + s, in the last virtio-mmio
+# slot (0x1000_8000) as a modern (Version 2) device.  QEMU 7.2's if=virtio
+# would make it a PCI device, and its virtio-mmio is legacy by default.
+disk_tests=" hostile_virtio "
+make_disk() {
+    : > "$1"
+    s=0
+    while [ $s -lt 64 ]; do
+        head -c 512 /dev/zero | tr '\000' "\\$(printf %o $((64 + s)))" >> "$1"
+        s=$((s + 1))
+    done
+}
 mkdir -p "$build"
 flags="-march=rv64gc -mabi=lp64d -mcmodel=medany -O2 -ffreestanding -nostdlib -nostartfiles -static \
  -fno-pie -no-pie -fno-stack-protector -Wl,--build-id=none -Wl,--no-warn-rwx-segments -Wall -Wextra -Wno-unused-function \
@@ -46,9 +59,16 @@ for t in $tests; do
     if ! $cc $flags -o "$build/$t.elf" "$here/common/crt0.S" "$here/common/guest.c" $src; then
         echo "$t: BUILD FAILED"; fail=1; continue
     fi
+    disk=""
+    case "$disk_tests" in
+    *" $t "*)
+        make_disk "$build/$t.img"
+        disk="-global virtio-mmio.force-legacy=false -drive file=$build/$t.img,format=raw,if=none,id=hd0 \
+ -device virtio-blk-device,drive=hd0" ;;
+    esac
     set +e
     # shellcheck disable=SC2086
-    timeout 60 $qemu -M virt -m 128M -bios none -nographic $icount \
+    timeout 60 $qemu -M virt -m 128M -bios none -nographic $icount $disk \
         -kernel "$build/$t.elf" > "$build/$t.out" 2> "$build/$t.err"
     rc=$?
     set -e
