@@ -345,6 +345,12 @@ std::vector<std::uint8_t> patch_fdt_chosen(std::vector<std::uint8_t> blob, const
   if (blob.size() < sizeof(fdt_header) || fdt_check_header(blob.data()) != 0 ||
       fdt_totalsize(blob.data()) > blob.size())
     throw Error("not a valid device tree blob");
+  // The whole structure, not just the header: libfdt's read-write functions
+  // trust the blob, and fdt_open_into on blocks that overlap copied a
+  // negative size (found by tests/fuzz's loader harness;
+  // regressions/loader/dtb-overlapping-blocks).
+  if (const int err = fdt_check_full(blob.data(), fdt_totalsize(blob.data())); err != 0)
+    throw Error(fmt::format("not a valid device tree blob: {}", fdt_strerror(err)));
   if (bootargs.empty() && !initrd_end) return blob;
   std::vector<std::uint8_t> out(fdt_totalsize(blob.data()) + bootargs.size() + 1024);
   const auto check = [](int err) {
