@@ -68,6 +68,9 @@ printf 'initrd' >"$tmp/initrd.img"
 printf 'x' >"$tmp/odd.img"
 truncate -s 3M "$tmp/big3m.bin"
 truncate -s 9M "$tmp/big9m.img"
+# A device tree whose header is sound but whose blocks overlap: the fuzz
+# finding (the harness input's first byte picks -dtb; the rest is the blob).
+tail -c +2 "$(dirname "$0")/../fuzz/regressions/loader/dtb-overlapping-blocks" >"$tmp/overlap.dtb"
 elf good.elf 64 lsb 243 2 1 0x80000000 16 16
 head -c 40 "$tmp/good.elf" >"$tmp/ehdr-cut.elf"
 head -c 100 "$tmp/good.elf" >"$tmp/phdr-cut.elf"
