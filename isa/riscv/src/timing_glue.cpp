@@ -61,7 +61,7 @@ void RiscvHart::attach_timing(timing::Memory& memory, const timing::Config& conf
 // addresses of the PTEs read are appended to ptes[n...]. The VS-stage's
 // table addresses are guest physical and go through the G-stage first.
 unsigned RiscvHart::probe_stage(Addr root, unsigned levels, unsigned top_bits, bool vs_stage, Addr va, Addr* ptes,
-                                unsigned max, unsigned n, Addr& pa, bool& ok) {
+                                unsigned max, unsigned n, Addr& pa, bool& ok) const {
   ok = false;
   Addr table = root;
   for (int level = static_cast<int>(levels) - 1; level >= 0; --level) {
@@ -91,7 +91,8 @@ unsigned RiscvHart::probe_stage(Addr root, unsigned levels, unsigned top_bits, b
   return n;
 }
 
-unsigned RiscvHart::probe_translate(Addr va, Ctx ctx, bool, Addr* ptes, unsigned max, Addr& pa, bool& ok) {
+unsigned RiscvHart::probe_translate(Addr va, Ctx ctx, bool, Addr* ptes, unsigned max, Addr& pa,
+                                    bool& ok) const {
   pa = va;
   ok = true;
   if (ctx.priv == kPrivM) return 0;

@@ -7,6 +7,8 @@
 
 namespace orrery {
 
+class DebugTarget;
+
 class TraceWriter;
 namespace threaded {
 struct Context;
@@ -27,6 +29,8 @@ class Hart {
 
   unsigned id() const { return id_; }
   virtual std::string_view isa_name() const = 0;
+  // The hart as a debugger sees it; nullptr if the ISA offers none.
+  virtual DebugTarget* debug_target() { return nullptr; }
 
   // Architectural reset; execution resumes at pc.
   virtual void reset(Addr pc) = 0;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "orrery/core/bus.hpp"
+#include "orrery/core/debug.hpp"
 #include "orrery/core/hart.hpp"
 #include "orrery/core/timing.hpp"
 #include "orrery/mmu/soft_tlb.hpp"
@@ -41,9 +42,25 @@ struct HartConfig {
 // One RV64IMAFDC hart: architectural state, the memory access paths, trap
 // entry and the reference interpreter. Instruction semantics live in
 // src/insns/, CSRs in src/csr_*.cpp; they use the accessors below.
-class RiscvHart final : public Hart {
+class RiscvHart final : public Hart, public DebugTarget {
  public:
   RiscvHart(unsigned id, Machine& machine, HartConfig config = {});
+
+  // ---- the debugger's view (debug.cpp) ----
+  // GDB's riscv register numbers: x0-x31 = 0-31, pc = 32, f0-f31 = 33-64,
+  // CSR n = 65 + n (fflags 66, frm 67, fcsr 68), priv = 4161 (its
+  // "virtual" register: the privilege level, plus 4 when V = 1).
+  static constexpr unsigned kGdbPc = 32, kGdbF0 = 33, kGdbCsr0 = 65, kGdbPriv = 65 + 4096;
+  DebugTarget* debug_target() override { return this; }
+  std::string_view gdb_architecture() const override { return "riscv:rv64"; }
+  std::optional<std::string> target_xml(std::string_view annex) const override;
+  unsigned g_packet_registers() const override { return kGdbPc + 1; }
+  unsigned register_bytes(unsigned regno) const override;
+  bool read_register(unsigned regno, std::uint64_t& value) const override;
+  bool write_register(unsigned regno, std::uint64_t value) override;
+  std::optional<Addr> debug_translate(Addr va) const override;
+  // The CSR a GDB register number names, if this hart has it.
+  const CsrSpec* debug_csr(unsigned regno) const;
 
   // The riscv,isa string of the device tree.
   std::string_view isa_name() const override { return isa_name_; }
@@ -441,9 +458,9 @@ class RiscvHart final : public Hart {
   // Side-effect-free translation for the model: the PTE addresses a walk
   // reads (into ptes, at most max) and the physical address. Returns the
   // number of PTE reads; ok tells whether va translated.
-  unsigned probe_translate(Addr va, Ctx ctx, bool fetch, Addr* ptes, unsigned max, Addr& pa, bool& ok);
+  unsigned probe_translate(Addr va, Ctx ctx, bool fetch, Addr* ptes, unsigned max, Addr& pa, bool& ok) const;
   unsigned probe_stage(Addr root, unsigned levels, unsigned top_bits, bool vs_stage, Addr va, Addr* ptes,
-                       unsigned max, unsigned n, Addr& pa, bool& ok);
+                       unsigned max, unsigned n, Addr& pa, bool& ok) const;
   bool fetch_slow(std::uint32_t& raw);
   bool fetch_half(Addr va, std::uint16_t& half);
   bool load_slow(Addr va, unsigned size, std::uint64_t& value);
