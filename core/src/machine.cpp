@@ -18,6 +18,7 @@ Machine::Machine() : engine_(std::make_unique<InterpreterEngine>()) {
 Machine::~Machine() = default;
 
 Hart& Machine::add_hart(std::unique_ptr<Hart> hart) {
+  hart->set_debug(debug_);
   harts_.push_back(std::move(hart));
   return *harts_.back();
 }
@@ -38,6 +39,11 @@ void Machine::request_exit(int code) {
 void Machine::request_reset() {
   reset_requested_ = true;
   for (auto& h : harts_) h->request_yield();
+}
+
+void Machine::set_debug(DebugControl* debug) {
+  debug_ = debug;
+  for (auto& h : harts_) h->set_debug(debug);
 }
 
 std::vector<std::string> Machine::sync_devices() {
@@ -95,6 +101,7 @@ bool Machine::finish_run(RunOutcome& out, StopReason reason) const {
 bool Machine::begin_slice(RunOutcome& out) {
   if (exit_requested_) return finish_run(out, StopReason::GuestExit);
   if (stop_flag_ && *stop_flag_) return finish_run(out, StopReason::HostStop);
+  if (debug_ && debug_->stop_pending()) return finish_run(out, StopReason::DebugStop);
   if (run_max_ && run_executed_ >= run_max_) return finish_run(out, StopReason::InstructionLimit);
   // A slice ends at the quantum or at the next event, whichever is first;
   // every hart executes the same stretch of guest time.
@@ -167,12 +174,14 @@ bool Machine::step_slice(std::uint64_t max_chunk) {
         }
         run_executed_ += hart_ran_;
         // A cut slice is as long as the hart that cut it ran; later harts
-        // run that much too.
-        if (slice_cut_) slice_budget_ = std::max<std::uint64_t>(hart_ran_, 1);
+        // run that much too. A debugger's stop ends the slice there: guest
+        // time moves on by what the stopping hart ran.
+        const bool debug_stop = debug_ && debug_->stop_pending();
+        if (slice_cut_ || debug_stop) slice_budget_ = std::max<std::uint64_t>(hart_ran_, 1);
         running_ = nullptr;
         hart_phase_ = HartPhase::Start;
         ++slice_hart_;
-        if (exit_requested_ || reset_requested_) slice_hart_ = harts_.size();
+        if (exit_requested_ || reset_requested_ || debug_stop) slice_hart_ = harts_.size();
         return slice_hart_ == harts_.size();
       }
     }

@@ -165,18 +165,25 @@ std::uint64_t RiscvHart::interpret(std::uint64_t budget) {
 }
 
 std::uint64_t RiscvHart::interpret_once(std::uint64_t budget) {
-  if (observed_) return trace_ ? run_loop<true, true>(budget) : run_loop<false, true>(budget);
-  return trace_ ? run_loop<true, false>(budget) : run_loop<false, false>(budget);
+  const bool hooks = trace_ || debugged();
+  if (observed_) return hooks ? run_loop<true, true>(budget) : run_loop<false, true>(budget);
+  return hooks ? run_loop<true, false>(budget) : run_loop<false, false>(budget);
 }
 
-template <bool kTrace, bool kObserve>
+// kHooks: a trace is written or a debugger is attached (the loop checks
+// breakpoints before each instruction and stops after a step).
+template <bool kHooks, bool kObserve>
 std::uint64_t RiscvHart::run_loop(std::uint64_t budget) {
   std::uint64_t executed = 0;
   // pmu_changed() requests a loop switch when observation turns on or off,
   // so the caller comes back with the other loop.
   while (executed < budget && !yield_) {
     ++executed;
-    if (interrupt_attention()) [[unlikely]] {
+    // A stepped instruction runs with interrupts masked, as QEMU's gdbstub
+    // steps by default: the step lands on the next instruction, not in a
+    // handler.
+    const bool stepping = kHooks && debug_ && debug_->stepping(id());
+    if (interrupt_attention() && !stepping) [[unlikely]] {
       const Addr pc = pc_;
       const unsigned mode = mode_index();
       take_interrupt_if_pending();
@@ -184,7 +191,24 @@ std::uint64_t RiscvHart::run_loop(std::uint64_t budget) {
         if (pc_ != pc) observe_trap(pc, mode, false);
       }
     }
-    execute_next<kTrace, kObserve>();
+    if constexpr (kHooks) {
+      // Before the instruction (a trap handler's first one included, when
+      // an interrupt was just taken): nothing of it has happened.
+      if (debug_ && debug_->is_breakpoint(pc_)) {
+        --executed;
+        debug_->note_stop(id(), DebugControl::StopKind::Breakpoint);
+        request_yield();
+        break;
+      }
+    }
+    execute_next<kHooks, kObserve>();
+    if constexpr (kHooks) {
+      if (stepping) {
+        debug_->note_stop(id(), DebugControl::StopKind::Step);
+        request_yield();
+        break;
+      }
+    }
   }
   return executed;
 }
@@ -207,7 +231,7 @@ inline void RiscvHart::execute_next() {
   const Decoded& d = decode_cache_.lookup(raw);
   execute<kObserve>(d, raw, d.exec);
   if constexpr (kTrace) {
-    if (!trapped_) trace_commit(d, pc);
+    if (trace_ && !trapped_) trace_commit(d, pc);
   }
 }
 

@@ -287,7 +287,7 @@ std::uint64_t RiscvHart::run_threaded(threaded::Context& context, std::uint64_t 
     // a timing model (while a counter counts). A machine's harts all have a
     // model or none, so one cache never mixes the two instantiations' op
     // labels.
-    if (trace_ || (observed_ && !timing_)) done += interpret_once(budget - done);
+    if (trace_ || debugged() || (observed_ && !timing_)) done += interpret_once(budget - done);
     else if (timing_) done += threaded::run_blocks<RiscvIsaT<true>>(*this, *cache, budget - done);
     else done += threaded::run_blocks<RiscvIsaT<false>>(*this, *cache, budget - done);
   } while (take_loop_switch() && done < budget);

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "hart_fixture.hpp"
+#include "orrery/core/engine.hpp"
 #include "orrery/riscv/csr.hpp"
 
 namespace orrery::riscv::test {
@@ -85,6 +86,72 @@ TEST_F(DebugTest, TargetDescription) {
   EXPECT_EQ(xml->find("hstatus"), std::string::npos) << "no H";
   EXPECT_FALSE(dbg().target_xml("other.xml"));
 }
+
+}  // namespace
+}  // namespace orrery::riscv::test
+
+namespace orrery::riscv::test {
+namespace {
+
+// addi a0, a0, 1 at every word of the first 64 bytes, then j . (0x6f).
+class DebugRunTest : public HartTest, public ::testing::WithParamInterface<const char*> {
+ protected:
+  DebugRunTest() {
+    for (unsigned i = 0; i < 16; ++i) put(kRamBase + 4 * i, 0x00150513);
+    put(kRamBase + 64, 0x0000006f);
+    machine_.set_engine(make_engine(GetParam()));
+    machine_.set_debug(&debug_);
+    machine_.start_run(0);
+  }
+  // Run slices until the run stops; the reason.
+  StopReason run() {
+    RunOutcome out;
+    while (machine_.run_slice(out)) {
+    }
+    return out.reason;
+  }
+  DebugControl debug_;
+};
+
+TEST_P(DebugRunTest, ABreakpointStopsBeforeItsInstructionAndAStepRunsOne) {
+  debug_.add_breakpoint(kRamBase + 8);
+  ASSERT_EQ(run(), StopReason::DebugStop);
+  EXPECT_EQ(hart_->pc(), kRamBase + 8);
+  EXPECT_EQ(hart_->x(10), 2u) << "the two instructions before it ran, not it";
+  auto stop = debug_.take_stop();
+  ASSERT_TRUE(stop);
+  EXPECT_EQ(stop->kind, DebugControl::StopKind::Breakpoint);
+  EXPECT_EQ(stop->hart, 0u);
+
+  // Still on the breakpoint: as gdb does, take it out, step, put it back.
+  debug_.remove_breakpoint(kRamBase + 8);
+  debug_.set_stepping(0);
+  ASSERT_EQ(run(), StopReason::DebugStop);
+  EXPECT_EQ(hart_->pc(), kRamBase + 12);
+  EXPECT_EQ(hart_->x(10), 3u);
+  stop = debug_.take_stop();
+  ASSERT_TRUE(stop);
+  EXPECT_EQ(stop->kind, DebugControl::StopKind::Step);
+
+  debug_.add_breakpoint(kRamBase + 8);
+  debug_.add_breakpoint(kRamBase + 40);
+  ASSERT_EQ(run(), StopReason::DebugStop);
+  EXPECT_EQ(hart_->pc(), kRamBase + 40);
+  EXPECT_EQ(hart_->x(10), 10u);
+  EXPECT_EQ(machine_.retired(), 10u) << "instruction counts stay exact across stops";
+}
+
+TEST_P(DebugRunTest, AStopRecordedBetweenSlicesEndsTheRunAtOnce) {
+  debug_.note_stop(0, DebugControl::StopKind::Interrupt);  // the debugger's Ctrl-C
+  ASSERT_EQ(run(), StopReason::DebugStop);
+  EXPECT_EQ(hart_->pc(), kRamBase);
+  debug_.take_stop();
+  debug_.add_breakpoint(kRamBase + 64);
+  ASSERT_EQ(run(), StopReason::DebugStop);
+  EXPECT_EQ(hart_->x(10), 16u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, DebugRunTest, ::testing::Values("interp", "threaded"));
 
 }  // namespace
 }  // namespace orrery::riscv::test

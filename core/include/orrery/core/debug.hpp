@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 
 #include "orrery/core/types.hpp"
 
@@ -31,6 +32,50 @@ class DebugTarget {
   // updates, no TLB fills, no PMP check. nullopt when va does not
   // translate.
   virtual std::optional<Addr> debug_translate(Addr va) const = 0;
+};
+
+// The debugger's hold on a machine, shared by its harts and the machine:
+// breakpoints (stop before executing the instruction at an address), the
+// hart being single-stepped, and why the machine last stopped. Harts check
+// it only while active(), and then run on their interpreter (both engines
+// stop at the same instruction). The machine ends the slice and the run
+// (StopReason::DebugStop) once a stop is recorded; Machine::run_slice
+// resumes.
+class DebugControl {
+ public:
+  enum class StopKind { Breakpoint, Step, Interrupt };
+  struct Stop {
+    unsigned hart = 0;
+    StopKind kind = StopKind::Interrupt;
+  };
+
+  void add_breakpoint(Addr pc) { breakpoints_.insert(pc); }
+  bool remove_breakpoint(Addr pc) { return breakpoints_.erase(pc) != 0; }
+  bool is_breakpoint(Addr pc) const { return breakpoints_.contains(pc); }
+
+  // Step `hart` by one instruction at the next resume (with its interrupts
+  // masked, as QEMU's gdbstub does by default); -1: no stepping.
+  void set_stepping(int hart) { stepping_ = hart; }
+  bool stepping(unsigned hart) const { return stepping_ == static_cast<int>(hart); }
+
+  bool active() const { return !breakpoints_.empty() || stepping_ >= 0; }
+
+  // The first stop recorded wins until it is taken.
+  void note_stop(unsigned hart, StopKind kind) {
+    if (!stop_) stop_ = Stop{hart, kind};
+  }
+  bool stop_pending() const { return stop_.has_value(); }
+  std::optional<Stop> take_stop() {
+    std::optional<Stop> s = stop_;
+    stop_.reset();
+    stepping_ = -1;
+    return s;
+  }
+
+ private:
+  std::unordered_set<Addr> breakpoints_;
+  int stepping_ = -1;
+  std::optional<Stop> stop_;
 };
 
 }  // namespace orrery

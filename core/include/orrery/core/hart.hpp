@@ -7,6 +7,7 @@
 
 namespace orrery {
 
+class DebugControl;
 class DebugTarget;
 
 class TraceWriter;
@@ -31,6 +32,8 @@ class Hart {
   virtual std::string_view isa_name() const = 0;
   // The hart as a debugger sees it; nullptr if the ISA offers none.
   virtual DebugTarget* debug_target() { return nullptr; }
+  // The machine's DebugControl (Machine::set_debug), or nullptr.
+  void set_debug(DebugControl* debug) { debug_ = debug; }
 
   // Architectural reset; execution resumes at pc.
   virtual void reset(Addr pc) = 0;
@@ -128,6 +131,7 @@ class Hart {
   void set_trace(TraceWriter* trace) { trace_ = trace; }
 
  protected:
+  DebugControl* debug_ = nullptr;
   TraceWriter* trace_ = nullptr;
   bool yield_ = false;
   bool loop_switch_ = false;  // yield_ is only a loop switch

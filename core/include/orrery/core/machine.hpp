@@ -7,13 +7,14 @@
 #include <vector>
 
 #include "orrery/core/bus.hpp"
+#include "orrery/core/debug.hpp"
 #include "orrery/core/engine.hpp"
 #include "orrery/core/event_queue.hpp"
 #include "orrery/core/hart.hpp"
 
 namespace orrery {
 
-enum class StopReason { GuestExit, InstructionLimit, Deadlock, HostStop };
+enum class StopReason { GuestExit, InstructionLimit, Deadlock, HostStop, DebugStop };
 
 struct RunOutcome {
   StopReason reason = StopReason::GuestExit;
@@ -73,6 +74,11 @@ class Machine {
   // stops at the next slice boundary, at most a quantum later, with
   // StopReason::HostStop; the machine stays consistent.
   void set_stop_flag(const volatile std::sig_atomic_t* flag) { stop_flag_ = flag; }
+  // A debugger's control (core/debug.hpp), handed to every hart: once it
+  // records a stop the slice ends after the hart that stopped (later harts
+  // do not run it) and begin_slice ends the run with StopReason::DebugStop;
+  // calling run_slice again, without start_run, resumes.
+  void set_debug(DebugControl* debug);
   // Device::sync() of every device; the errors, one line each.
   std::vector<std::string> sync_devices();
   // Runs on a guest-requested reset (after devices reset): reload images and
@@ -117,6 +123,7 @@ class Machine {
   bool slice_cut_ = false;          // an event scheduled mid-slice ends it early
   std::uint64_t run_executed_ = 0, run_max_ = 0;  // the run in progress
   const volatile std::sig_atomic_t* stop_flag_ = nullptr;
+  DebugControl* debug_ = nullptr;
   bool finish_run(RunOutcome& out, StopReason reason) const;
   // The slice in progress (begin_slice/step_slice/end_slice).
   enum class HartPhase : std::uint8_t { Start, Main, Grace };

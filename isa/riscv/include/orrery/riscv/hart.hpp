@@ -61,6 +61,8 @@ class RiscvHart final : public Hart, public DebugTarget {
   std::optional<Addr> debug_translate(Addr va) const override;
   // The CSR a GDB register number names, if this hart has it.
   const CsrSpec* debug_csr(unsigned regno) const;
+  // A debugger has breakpoints set or steps: the interpreter's hooks loop.
+  bool debugged() const { return debug_ && debug_->active(); }
 
   // The riscv,isa string of the device tree.
   std::string_view isa_name() const override { return isa_name_; }
