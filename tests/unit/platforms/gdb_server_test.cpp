@@ -1,0 +1,98 @@
+// The GDB stub's packets against a virt machine (gdb_server.hpp).
+#include "orrery/platforms/gdb_server.hpp"
+
+#include <gtest/gtest.h>
+
+#include "orrery/platforms/riscv_virt.hpp"
+#include "temp_image.hpp"
+
+namespace orrery::gdb {
+namespace {
+
+class GdbServerTest : public ::testing::Test {
+ protected:
+  GdbServerTest() {
+    RiscvVirtConfig config;
+    config.bios = "none";
+    config.harts = 2;
+    // addi a0, a0, 1 four times, then j . (at 0x8000_0000, the kernel's place without firmware)
+    config.kernel = test::write_words("gdb_kernel", {0x00150513, 0x00150513, 0x00150513, 0x00150513, 0x0000006f});
+    build_riscv_virt(machine_, config, console_);
+    machine_.set_debug(&debug_);
+    machine_.start_run(0);
+  }
+  std::string ask(std::string_view packet) {
+    const auto reply = server_.handle(packet);
+    EXPECT_TRUE(reply) << packet;
+    return reply.value_or("<resumed>");
+  }
+  // Resume as the packet says; run until the machine stops; the stop reply.
+  std::string resume(std::string_view packet) {
+    EXPECT_FALSE(server_.handle(packet)) << packet;
+    EXPECT_EQ(server_.take_action(), Server::Action::Resume);
+    RunOutcome out;
+    while (machine_.run_slice(out)) {
+    }
+    EXPECT_EQ(out.reason, StopReason::DebugStop);
+    const auto stop = debug_.take_stop();
+    return stop ? server_.stop_reply(*stop) : "<no stop>";
+  }
+
+  Machine machine_;
+  StringBackend console_;
+  DebugControl debug_;
+  Server server_{machine_, debug_};
+};
+
+TEST_F(GdbServerTest, QueriesThreadsAndTargetDescription) {
+  EXPECT_NE(ask("qSupported:multiprocess+;swbreak+").find("qXfer:features:read+"), std::string::npos);
+  EXPECT_EQ(ask("qfThreadInfo"), "m1,2");
+  EXPECT_EQ(ask("qsThreadInfo"), "l");
+  EXPECT_EQ(ask("qAttached"), "1");
+  EXPECT_EQ(ask("T2"), "OK");
+  EXPECT_EQ(ask("T3"), "E01");
+  const std::string xml = ask("qXfer:features:read:target.xml:0,40");
+  EXPECT_EQ(xml.substr(0, 6), "m<?xml");
+  EXPECT_EQ(xml.size(), 1u + 0x40) << "offset and length are hex";
+  EXPECT_EQ(ask("qXfer:features:read:target.xml:ffffff,40"), "l");
+  EXPECT_EQ(ask("qXfer:features:read:nope.xml:0,40"), "E00");
+  EXPECT_EQ(ask("qNotAThing"), "");
+}
+
+TEST_F(GdbServerTest, RegistersOfTheSelectedHart) {
+  const std::string g = ask("g");
+  EXPECT_EQ(g.size(), 33u * 16);
+  EXPECT_EQ(g.substr(32 * 16), "0010000000000000") << "pc: the reset ROM";
+  EXPECT_EQ(ask("p20"), "0010000000000000");
+  EXPECT_EQ(ask("Pa=2a00000000000000"), "OK");
+  EXPECT_EQ(ask("pa"), "2a00000000000000");
+  EXPECT_EQ(ask("Hg2"), "OK");
+  EXPECT_EQ(ask("pa"), "0000000000000000") << "hart 1's a0";
+  EXPECT_EQ(ask("p341"), "000000000a000000") << "mstatus (65 + 0x300 = 0x341): SXL = UXL = 2 (64-bit)";
+  EXPECT_EQ(ask("p9999"), "E01");
+}
+
+TEST_F(GdbServerTest, MemoryThroughTheHartRamAndRomOnly) {
+  EXPECT_EQ(ask("m80000000,4"), "13051500");
+  EXPECT_EQ(ask("M80000010,4:13000000"), "OK");
+  EXPECT_EQ(ask("m80000010,4"), "13000000");
+  EXPECT_EQ(ask("X80000010,2:}\x03" "}"), "E01") << "binary data ending inside an escape";
+  EXPECT_EQ(ask("m10000000,4"), "E14") << "the UART: reading would consume its input";
+  EXPECT_EQ(ask("M10000000,1:41"), "E14");
+  EXPECT_EQ(ask("m1000,4"), "97020000") << "the reset ROM: auipc t0, 0";
+}
+
+TEST_F(GdbServerTest, BreakpointContinueAndStep) {
+  EXPECT_EQ(ask("Z0,80000008,4"), "OK");
+  EXPECT_EQ(resume("vCont;c"), "T05thread:1;swbreak:;");
+  EXPECT_EQ(ask("p20"), "0800008000000000");
+  EXPECT_EQ(ask("pa"), "0200000000000000");
+  EXPECT_EQ(ask("z0,80000008,4"), "OK");
+  EXPECT_EQ(resume("vCont;s:1;c"), "T05thread:1;");
+  EXPECT_EQ(ask("p20"), "0c00008000000000");
+  EXPECT_EQ(ask("pa"), "0300000000000000");
+  EXPECT_EQ(ask("Z2,80000000,4"), "") << "watchpoints are not supported yet";
+}
+
+}  // namespace
+}  // namespace orrery::gdb
