@@ -12,6 +12,7 @@
 #include "orrery/core/engine.hpp"
 #include "orrery/core/machine.hpp"
 #include "orrery/core/timing.hpp"
+#include "orrery/platforms/gdb_session.hpp"
 #include "orrery/platforms/virtio_blk.hpp"
 #include "orrery/platforms/virtio_mmio.hpp"
 #include "orrery/platforms/virtio_rng.hpp"
@@ -26,6 +27,7 @@ namespace {
 struct RawValues {
   std::string memory, smp, max_insns;
   std::vector<std::string> drives, devices;
+  bool gdb_default = false;  // -s
 };
 
 po::options_description describe_base(CliOptions& o, RawValues& raw) {
@@ -74,7 +76,11 @@ po::options_description describe_base(CliOptions& o, RawValues& raw) {
       ("stats", po::bool_switch(&o.stats),
        "print instructions retired, host seconds and MIPS at exit; with --timing also each hart's IPC, CPI "
        "stack, miss rates and MPKI (and those of the guest-marked region)")
-      ("stats-json", po::value(&o.stats_json)->value_name("FILE"), "write the --stats figures to FILE as JSON");
+      ("stats-json", po::value(&o.stats_json)->value_name("FILE"), "write the --stats figures to FILE as JSON")
+      ("gdb", po::value(&o.gdb)->value_name("tcp::PORT"),
+       "accept a GDB connection on PORT (tcp:HOST:PORT for one address); docs/design/gdb-stub.md")
+      (",s", po::bool_switch(&raw.gdb_default), "the same as -gdb tcp::1234")
+      (",S", po::bool_switch(&o.gdb_wait), "with -s or -gdb: wait for the debugger before the first instruction");
   return d;
 }
 
@@ -418,6 +424,11 @@ CliOptions parse_command_line(int argc, const char* const* argv) {
     }
   }
   if (vm.count("stats-json") && o.stats_json.empty()) throw Error("--stats-json needs a file name");
+  if (raw.gdb_default && o.gdb.empty()) o.gdb = "tcp::1234";
+  if (vm.count("gdb") && o.gdb.empty()) throw Error("-gdb needs tcp::PORT");
+  if (!o.gdb.empty()) gdb::parse_endpoint(o.gdb);  // validates it
+  if (o.gdb_wait && o.gdb.empty()) throw Error("-S waits for a debugger: give -s or -gdb tcp::PORT too");
+  if (o.lockstep && !o.gdb.empty()) throw Error("--lockstep and a debugger (-s, -gdb) cannot be combined");
   return o;
 }
 

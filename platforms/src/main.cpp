@@ -14,6 +14,7 @@
 #include "orrery/core/machine.hpp"
 #include "orrery/core/trace.hpp"
 #include "orrery/platforms/cli.hpp"
+#include "orrery/platforms/gdb_session.hpp"
 #include "orrery/platforms/host_signals.hpp"
 #include "orrery/platforms/lockstep.hpp"
 #include "orrery/platforms/stats_report.hpp"
@@ -88,7 +89,10 @@ int run(const orrery::CliOptions& options) {
   }
 
   const auto start = Clock::now();
-  const orrery::RunOutcome outcome = machine.run(options.max_insns);
+  const orrery::RunOutcome outcome =
+      options.gdb.empty() ? machine.run(options.max_insns)
+                          : orrery::gdb::run_with_gdb(machine, orrery::gdb::parse_endpoint(options.gdb),
+                                                      options.gdb_wait, options.max_insns, signals.flag());
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   console.flush();
   if (trace) trace->flush();

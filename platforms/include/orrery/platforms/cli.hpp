@@ -25,6 +25,8 @@ struct CliOptions {
   bool stats = false;
   std::string stats_json;         // --stats-json FILE
   std::string timing = "none";    // --timing PRESET|FILE|none
+  std::string gdb;                // -gdb tcp::PORT (-s: tcp::1234); empty: no debugger
+  bool gdb_wait = false;          // -S: wait for the debugger before the first instruction
   bool help = false;
   bool version = false;
 };
