@@ -16,6 +16,11 @@ pid=""
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
 mkfifo "$tmp/in"
+# The shell opens the redirections in the child, after it is started: the
+# output file must exist before the first wait_for looks (a missing file
+# made grep print nothing, the test end the wait at once and type into a
+# U-Boot that was not ready).
+: >"$tmp/out"
 "$orrery" -M virt -m 256M -bios "$fw" -kernel "$uboot" -nographic <"$tmp/in" >"$tmp/out" 2>&1 &
 pid=$!
 exec 3>"$tmp/in"
@@ -23,7 +28,7 @@ exec 3>"$tmp/in"
 # wait_for PATTERN COUNT: until the output holds COUNT matching lines (60 s).
 wait_for() {
   i=0
-  while [ "$(grep -c -- "$1" "$tmp/out")" -lt "$2" ]; do
+  while n=$(grep -c -- "$1" "$tmp/out" 2>/dev/null); [ "${n:-0}" -lt "$2" ]; do
     i=$((i + 1))
     if [ "$i" -gt 600 ] || ! kill -0 "$pid" 2>/dev/null; then
       echo "FAIL: never saw '$1' (x$2); output:"

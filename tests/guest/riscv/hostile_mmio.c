@@ -546,20 +546,28 @@ static const uint64_t holes[] = {
     0xfffffffffffffff0UL, /* the top of the address space */
 };
 
+/* Loads (or stores) of 1, 2, 4 and 8 bytes at a: 1 if each faults with
+ * `cause` and mtval = a; else 0, with the first that did not in *bad. */
+static int widths_fault(uint64_t a, int stores, uint64_t cause, struct acc *bad)
+{
+    int ok = 1;
+    for (int w = 1; w <= 8; w <<= 1) {
+        struct acc r = stores ? store(a, w, 0) : load(a, w);
+        if (ok && !is_fault(&r, cause, a, a)) {
+            ok = 0;
+            *bad = r;
+        }
+    }
+    return ok;
+}
+
 static void test_holes(void)
 {
     char name[96];
     for (unsigned h = 0; h < sizeof holes / sizeof holes[0]; h++) {
         uint64_t a = holes[h];
-        int ok = 1;
         struct acc bad = {0, 0, 0, 0, 0, 0};
-        for (int w = 1; w <= 8; w <<= 1) {
-            struct acc r = load(a, w);
-            if (ok && !is_fault(&r, CAUSE_LOAD_ACCESS, a, a)) {
-                ok = 0;
-                bad = r;
-            }
-        }
+        int ok = widths_fault(a, 0, CAUSE_LOAD_ACCESS, &bad);
         struct acc f = load_fp(a, 8);
         if (ok && !is_fault(&f, CAUSE_LOAD_ACCESS, a, a)) {
             ok = 0;
@@ -570,14 +578,7 @@ static void test_holes(void)
         format_name(name, "hole 0x", a, ": loads of 1/2/4/8 bytes fault (cause 5, mtval = address)");
         check_true(name, ok);
 
-        ok = 1;
-        for (int w = 1; w <= 8; w <<= 1) {
-            struct acc r = store(a, w, 0);
-            if (ok && !is_fault(&r, CAUSE_STORE_ACCESS, a, a)) {
-                ok = 0;
-                bad = r;
-            }
-        }
+        ok = widths_fault(a, 1, CAUSE_STORE_ACCESS, &bad);
         if (!ok)
             explain(&bad);
         format_name(name, "hole 0x", a, ": stores of 1/2/4/8 bytes fault (cause 7, mtval = address)");

@@ -1,7 +1,6 @@
 // Small files the platform tests hand to the machine as kernels and initrds.
 #pragma once
 
-#include <elf.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -10,6 +9,9 @@
 #include <fstream>
 #include <initializer_list>
 #include <string>
+#include <vector>
+
+#include "../elf_image.hpp"
 
 namespace orrery::test {
 
@@ -32,31 +34,11 @@ inline std::string write_words(const std::string& stem, std::initializer_list<st
 // entry): `filesz` zero bytes from the file, then zeros up to `memsz`.
 inline std::string write_elf(const std::string& stem, std::uint64_t paddr, std::uint64_t filesz,
                              std::uint64_t memsz) {
-  Elf64_Ehdr eh{};
-  std::memcpy(eh.e_ident, ELFMAG, SELFMAG);
-  eh.e_ident[EI_CLASS] = ELFCLASS64;
-  eh.e_ident[EI_DATA] = ELFDATA2LSB;
-  eh.e_ident[EI_VERSION] = EV_CURRENT;
-  eh.e_type = ET_EXEC;
-  eh.e_machine = EM_RISCV;
-  eh.e_version = EV_CURRENT;
-  eh.e_entry = paddr;
-  eh.e_phoff = sizeof eh;
-  eh.e_ehsize = sizeof eh;
-  eh.e_phentsize = sizeof(Elf64_Phdr);
-  eh.e_phnum = 1;
-  Elf64_Phdr ph{};
-  ph.p_type = PT_LOAD;
-  ph.p_flags = PF_R | PF_W | PF_X;
-  ph.p_offset = sizeof eh + sizeof ph;
-  ph.p_vaddr = ph.p_paddr = paddr;
-  ph.p_filesz = filesz;
-  ph.p_memsz = memsz;
+  const std::vector<std::uint8_t> elf =
+      make_elf(EM_RISCV, paddr, {ElfSegment{paddr, std::vector<std::uint8_t>(filesz), memsz}});
   const std::string path = process_temp_path(stem) + ".elf";
-  std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(&eh), sizeof eh);
-  out.write(reinterpret_cast<const char*>(&ph), sizeof ph);
-  for (std::uint64_t i = 0; i < filesz; ++i) out.put('\0');
+  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(elf.data()),
+                                              static_cast<std::streamsize>(elf.size()));
   return path;
 }
 
