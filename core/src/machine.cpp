@@ -1,6 +1,7 @@
 #include "orrery/core/machine.hpp"
 
 #include <algorithm>
+#include <fmt/format.h>
 
 namespace orrery {
 
@@ -77,7 +78,7 @@ void Machine::start_run(std::uint64_t max_instructions) {
   if (harts_.empty()) throw Error("machine has no harts");
   // Counted here rather than read from the harts, whose counters restart
   // when the guest resets the machine.
-  run_executed_ = 0;
+  run_executed_ = restored_executed_;
   run_max_ = max_instructions;
 }
 
@@ -202,6 +203,83 @@ bool Machine::end_slice(RunOutcome& out) {
   if (reset_requested_) do_reset();
   ++slices_;
   return true;
+}
+
+void Hart::save_state(StateWriter&) const { throw Error(fmt::format("hart {} cannot be checkpointed", id_)); }
+void Hart::load_state(StateReader&) { throw Error(fmt::format("hart {} cannot be checkpointed", id_)); }
+void Device::save_state(StateWriter&) const {}
+void Device::load_state(StateReader&) {}
+
+void Machine::add_state(std::string name, Stateful& object) { extra_state_.emplace_back(std::move(name), &object); }
+
+namespace {
+
+std::string device_section(std::size_t index, const Device& d) { return fmt::format("device.{}.{}", index, d.name()); }
+
+template <class Visit>
+void save_section(CheckpointFile& file, std::string name, Visit&& visit) {
+  StateWriter out;
+  visit(out);
+  file.add(std::move(name), out.take());
+}
+
+template <class Visit>
+void load_section(const CheckpointFile& file, const std::string& name, Visit&& visit) {
+  StateReader in = file.reader(name);
+  visit(in);
+  in.expect_end();
+}
+
+}  // namespace
+
+CheckpointFile Machine::save_checkpoint() const {
+  if (running_ || hart_phase_ != HartPhase::Start)
+    throw Error("a checkpoint is taken between slices only");
+  CheckpointFile file;
+  save_section(file, "machine", [&](StateWriter& out) {
+    out(static_cast<std::uint64_t>(harts_.size()), cycle_period_, quantum_, slice_start_, slices_, run_executed_);
+  });
+  for (const BusRegion& r : bus_.regions())
+    if (r.host) file.add("memory." + r.name, save_memory(r.host, r.size));
+  for (const auto& h : harts_) save_section(file, fmt::format("hart.{}", h->id()), [&](auto& out) { h->save_state(out); });
+  for (std::size_t i = 0; i < devices_.size(); ++i)
+    save_section(file, device_section(i, *devices_[i]), [&](auto& out) { devices_[i]->save_state(out); });
+  for (const auto& [name, object] : extra_state_) save_section(file, name, [&](auto& out) { object->save_state(out); });
+  return file;
+}
+
+void Machine::load_checkpoint(const CheckpointFile& file) {
+  if (slices_ != 0 || run_executed_ != 0) throw Error("a checkpoint loads into a machine that has not run");
+  load_section(file, "machine", [&](StateReader& in) {
+    std::uint64_t harts = 0, quantum = 0;
+    Tick period = 0;
+    in(harts, period, quantum);
+    if (harts != harts_.size())
+      in.fail(fmt::format("saved with {} harts, this machine has {} (-smp)", harts, harts_.size()));
+    if (period != cycle_period_ || quantum != quantum_) in.fail("saved with another clock period or quantum");
+    in(slice_start_, slices_, restored_executed_);
+  });
+  for (const BusRegion& r : bus_.regions())
+    if (r.host) load_section(file, "memory." + r.name, [&](StateReader& in) { load_memory(in, r.host, r.size); });
+  // Devices before harts: a hart re-arms its timer from mtime, which the
+  // timer device's state defines; the interrupt levels devices drive on
+  // load are the ones the harts saved.
+  for (std::size_t i = 0; i < devices_.size(); ++i)
+    load_section(file, device_section(i, *devices_[i]), [&](auto& in) { devices_[i]->load_state(in); });
+  for (const auto& h : harts_) load_section(file, fmt::format("hart.{}", h->id()), [&](auto& in) { h->load_state(in); });
+  for (const auto& [name, object] : extra_state_) load_section(file, name, [&](auto& in) { object->load_state(in); });
+  run_executed_ = restored_executed_;
+  // A section nobody read belongs to a device or hart this machine lacks.
+  // Every section read was there, so counting finds the extra ones; the
+  // platform's own ("platform...", snapshot.cpp) are not the machine's.
+  std::size_t read = 1 + harts_.size() + devices_.size() + extra_state_.size();
+  for (const BusRegion& r : bus_.regions()) read += r.host ? 1 : 0;
+  std::size_t machine_sections = 0;
+  for (const std::string& name : file.names()) machine_sections += name.starts_with("platform") ? 0 : 1;
+  if (machine_sections != read)
+    throw Error(fmt::format("the file has {} sections for the machine where this one reads {} (was it saved with "
+                            "other options?)",
+                            machine_sections, read));
 }
 
 }  // namespace orrery

@@ -1,5 +1,6 @@
 #include "orrery/irqchip/aclint.hpp"
 
+#include "orrery/core/checkpoint.hpp"
 #include "orrery/core/machine.hpp"
 
 namespace orrery {
@@ -74,10 +75,34 @@ void Aclint::update_timer(unsigned hart) {
   if (h.mtip) return;
   const Tick when = mtime_to_tick(h.mtimecmp);
   if (when == EventQueue::kNever) return;
-  h.timer = machine_.events().schedule(when, [this, hart](Tick) {
+  arm_timer(hart, when);
+}
+
+void Aclint::arm_timer(unsigned hart, Tick when) {
+  harts_[hart].timer = machine_.events().schedule(when, [this, hart](Tick) {
     harts_[hart].timer = 0;
     update_timer(hart);
   });
+}
+
+void Aclint::save_state(StateWriter& out) const {
+  out(offset_);
+  for (const PerHart& h : harts_) out(h.msip, h.mtimecmp, h.mtip, machine_.events().deadline(h.timer));
+}
+
+void Aclint::load_state(StateReader& in) {
+  in(offset_);
+  for (unsigned i = 0; i < harts_.size(); ++i) {
+    PerHart& h = harts_[i];
+    Tick deadline = EventQueue::kNever;
+    in(h.msip, h.mtimecmp, h.mtip, deadline);
+    if (h.timer) machine_.events().cancel(h.timer);
+    h.timer = 0;
+    // The saved deadline as it was: the restored run fires it at the same tick.
+    if (deadline != EventQueue::kNever) arm_timer(i, deadline);
+    if (h.msip_line) h.msip_line(h.msip);
+    if (h.mtip_line) h.mtip_line(h.mtip);
+  }
 }
 
 bool Aclint::read32(Addr offset, std::uint32_t& value) {

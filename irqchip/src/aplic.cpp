@@ -1,5 +1,7 @@
 #include "orrery/irqchip/aplic.hpp"
 
+#include "orrery/core/checkpoint.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -448,6 +450,17 @@ void Aplic::write32(Addr offset, std::uint32_t value) {
     }
     update();
   }
+}
+
+void Aplic::save_state(StateWriter& out) const { const_cast<Aplic*>(this)->checkpoint_state(out); }
+
+void Aplic::load_state(StateReader& in) {
+  checkpoint_state(in);
+  // A source delegated to a child names it by index (sourcecfg bits 9:0).
+  for (std::uint32_t cfg : sourcecfg_)
+    in.check(!(cfg & kSourcecfgD) || (cfg & 0x3ff) < children_.size(), "sourcecfg's child index");
+  for (const Idc& idc : idcs_)
+    if (idc.line) idc.line(idc.level);
 }
 
 }  // namespace orrery

@@ -1,5 +1,7 @@
 #include "orrery/irqchip/imsic.hpp"
 
+#include "orrery/core/checkpoint.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -152,6 +154,14 @@ bool Imsic::write(Addr offset, unsigned size, std::uint64_t value) {
   }
   file(static_cast<unsigned>(hart), static_cast<unsigned>(index)).set_pending(id);
   return true;
+}
+
+void Imsic::save_state(StateWriter& out) const {
+  for (const auto& f : files_) out(*f);
+}
+
+void Imsic::load_state(StateReader& in) {
+  for (auto& f : files_) in(*f);
 }
 
 }  // namespace orrery

@@ -1,5 +1,6 @@
 #include "orrery/irqchip/plic.hpp"
 
+#include "orrery/core/checkpoint.hpp"
 #include <algorithm>
 
 namespace orrery {
@@ -74,6 +75,14 @@ unsigned Plic::best(const Context& c) const {
 }
 
 bool Plic::context_pending(unsigned context) const { return best(contexts_.at(context)) != 0; }
+
+void Plic::save_state(StateWriter& out) const { const_cast<Plic*>(this)->checkpoint_state(out); }
+
+void Plic::load_state(StateReader& in) {
+  checkpoint_state(in);
+  for (const Context& c : contexts_)
+    if (c.line) c.line(c.level);
+}
 
 void Plic::update() {
   for (auto& c : contexts_) {

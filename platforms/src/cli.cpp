@@ -28,6 +28,7 @@ struct RawValues {
   std::string memory, smp, max_insns;
   std::vector<std::string> drives, devices;
   bool gdb_default = false;  // -s
+  std::vector<std::string> save_at;  // --save-at INSNS FILE
 };
 
 po::options_description describe_base(CliOptions& o, RawValues& raw) {
@@ -80,7 +81,12 @@ po::options_description describe_base(CliOptions& o, RawValues& raw) {
       ("gdb", po::value(&o.gdb)->value_name("tcp::PORT"),
        "accept a GDB connection on PORT (tcp:HOST:PORT for one address); docs/design/gdb-stub.md")
       (",s", po::bool_switch(&raw.gdb_default), "the same as -gdb tcp::1234")
-      (",S", po::bool_switch(&o.gdb_wait), "with -s or -gdb: wait for the debugger before the first instruction");
+      (",S", po::bool_switch(&o.gdb_wait), "with -s or -gdb: wait for the debugger before the first instruction")
+      ("save-at", po::value(&raw.save_at)->multitoken()->value_name("INSNS FILE"),
+       "save a checkpoint to FILE at the first slice boundary after INSNS instructions (all harts) and run on; "
+       "docs/checkpoints.md")
+      ("load", po::value(&o.load)->value_name("FILE"),
+       "start from a checkpoint; give the machine options it was saved with (instruction counts continue)");
   return d;
 }
 
@@ -310,11 +316,11 @@ unsigned parse_smp(const std::string& text) {
   return n;
 }
 
-std::uint64_t parse_max_insns(const std::string& text) {
+std::uint64_t parse_max_insns(const std::string& text, std::string_view flag = "--max-insns") {
   std::uint64_t n = 0;
   const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
   if (ptr == text.data() || ptr != text.data() + text.size() || ec != std::errc() || n == 0)
-    throw Error(fmt::format("--max-insns {}: expected a number of instructions from 1 to {}", text,
+    throw Error(fmt::format("{} {}: expected a number of instructions from 1 to {}", flag, text,
                             ~std::uint64_t{0}));
   return n;
 }
@@ -347,6 +353,19 @@ std::string usage_error(const po::error& e) {
     }
   }
   return fmt::format("option '{}' is invalid", name);
+}
+
+// --save-at INSNS FILE and --load FILE.
+void parse_checkpoint_options(CliOptions& o, const po::variables_map& vm, const RawValues& raw) {
+  if (vm.count("save-at")) {
+    if (raw.save_at.size() != 2 || raw.save_at[1].empty())
+      throw Error("--save-at needs an instruction count and a file: --save-at INSNS FILE");
+    o.save_at = parse_max_insns(raw.save_at[0], "--save-at");
+    o.save_file = raw.save_at[1];
+  }
+  if (vm.count("load") && o.load.empty()) throw Error("--load needs a checkpoint file");
+  if (o.lockstep && (!o.save_file.empty() || !o.load.empty()))
+    throw Error("--lockstep and checkpoints (--save-at, --load) cannot be combined");
 }
 
 }  // namespace
@@ -429,6 +448,7 @@ CliOptions parse_command_line(int argc, const char* const* argv) {
   if (!o.gdb.empty()) gdb::parse_endpoint(o.gdb);  // validates it
   if (o.gdb_wait && o.gdb.empty()) throw Error("-S waits for a debugger: give -s or -gdb tcp::PORT too");
   if (o.lockstep && !o.gdb.empty()) throw Error("--lockstep and a debugger (-s, -gdb) cannot be combined");
+  parse_checkpoint_options(o, vm, raw);
   return o;
 }
 

@@ -194,7 +194,7 @@ Endpoint parse_endpoint(std::string_view text) {
 }
 
 RunOutcome run_with_gdb(Machine& machine, const Endpoint& endpoint, bool wait, std::uint64_t max_insns,
-                        const volatile std::sig_atomic_t* stop_flag) {
+                        const volatile std::sig_atomic_t* stop_flag, const std::function<void()>& between_slices) {
   Session session(machine, listen_on(endpoint), stop_flag);
   std::cerr << fmt::format("orrery: gdb stub on tcp:{}:{}{}\n", endpoint.host, endpoint.port,
                            wait ? ", waiting for the debugger (-S)" : "");
@@ -212,6 +212,7 @@ RunOutcome run_with_gdb(Machine& machine, const Endpoint& endpoint, bool wait, s
       }
     }
     if (machine.run_slice(out)) {
+      if (between_slices) between_slices();
       session.poll_running();
       continue;
     }

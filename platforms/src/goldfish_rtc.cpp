@@ -1,5 +1,7 @@
 #include "orrery/platforms/goldfish_rtc.hpp"
 
+#include "orrery/core/checkpoint.hpp"
+
 #include <ctime>
 
 #include "orrery/core/machine.hpp"
@@ -48,6 +50,26 @@ void GoldfishRtc::disarm_alarm() {
   alarm_armed_ = false;
 }
 
+// The time the guest reads is saved, not the offset: a restored clock that
+// follows guest time reads on exactly where it was (a host clock continues
+// from the saved time, like a paused machine), and the alarm keeps its
+// deadline.
+void GoldfishRtc::save_state(StateWriter& out) const {
+  out(now_ns(), time_high_latch_, alarm_, alarm_armed_, irq_enabled_, irq_pending_,
+      machine_.events().deadline(alarm_event_));
+}
+
+void GoldfishRtc::load_state(StateReader& in) {
+  std::uint64_t now = 0;
+  Tick deadline = EventQueue::kNever;
+  in(now, time_high_latch_, alarm_, alarm_armed_, irq_enabled_, irq_pending_, deadline);
+  offset_ = now - clock_();
+  if (alarm_event_) machine_.events().cancel(alarm_event_);
+  alarm_event_ = 0;
+  if (deadline != EventQueue::kNever) schedule_alarm(deadline);
+  update_irq();
+}
+
 void GoldfishRtc::arm_alarm() {
   disarm_alarm();
   const std::uint64_t now = now_ns();
@@ -61,6 +83,10 @@ void GoldfishRtc::arm_alarm() {
   const Tick delay = delay_ns > EventQueue::kNever / 1000 ? EventQueue::kNever : delay_ns * 1000;
   const Tick when = delay > EventQueue::kNever - machine_.now() ? EventQueue::kNever : machine_.now() + delay;
   if (when == EventQueue::kNever) return;  // centuries away: armed, never fires
+  schedule_alarm(when);
+}
+
+void GoldfishRtc::schedule_alarm(Tick when) {
   alarm_event_ = machine_.events().schedule(when, [this](Tick) {
     alarm_event_ = 0;
     alarm_armed_ = false;

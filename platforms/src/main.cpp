@@ -5,6 +5,7 @@
 #include <cstring>
 #include <fmt/format.h>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <new>
@@ -17,6 +18,7 @@
 #include "orrery/platforms/gdb_session.hpp"
 #include "orrery/platforms/host_signals.hpp"
 #include "orrery/platforms/lockstep.hpp"
+#include "orrery/platforms/snapshot.hpp"
 #include "orrery/platforms/stats_report.hpp"
 
 namespace {
@@ -48,6 +50,14 @@ int run_lockstep(const orrery::CliOptions& options) {
     return kExitInstructionLimit;
   }
   return r.exit_code;
+}
+
+orrery::RunOutcome run_machine(orrery::Machine& machine, std::uint64_t max_insns,
+                               const std::function<void()>& between_slices) {
+  machine.start_run(max_insns);
+  orrery::RunOutcome out;
+  while (machine.run_slice(out)) between_slices();
+  return out;
 }
 
 int run(const orrery::CliOptions& options) {
@@ -88,11 +98,26 @@ int run(const orrery::CliOptions& options) {
     for (auto& h : machine.harts()) h->set_trace(trace.get());
   }
 
+  if (!options.load.empty()) {
+    orrery::load_snapshot(machine, options.virt, options.load);
+    std::cerr << fmt::format("orrery: restored {} after {} instructions\n", options.load, machine.executed());
+  }
+  bool saved = options.save_file.empty();
+  const auto between_slices = [&] {
+    if (saved || machine.executed() < options.save_at) return;
+    saved = true;
+    console.flush();
+    orrery::save_snapshot(machine, options.virt, options.save_file);
+    std::cerr << fmt::format("orrery: checkpoint after {} instructions saved to {}\n", machine.executed(),
+                             options.save_file);
+  };
+
   const auto start = Clock::now();
   const orrery::RunOutcome outcome =
-      options.gdb.empty() ? machine.run(options.max_insns)
+      options.gdb.empty() ? run_machine(machine, options.max_insns, between_slices)
                           : orrery::gdb::run_with_gdb(machine, orrery::gdb::parse_endpoint(options.gdb),
-                                                      options.gdb_wait, options.max_insns, signals.flag());
+                                                      options.gdb_wait, options.max_insns, signals.flag(),
+                                                      between_slices);
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   console.flush();
   if (trace) trace->flush();

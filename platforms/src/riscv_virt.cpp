@@ -66,6 +66,7 @@ std::vector<riscv::RiscvHart*> add_harts(Machine& machine, const RiscvVirtConfig
   if (config.timing) {
     // Each hart has its own pipeline and L1s; the L2 and memory are shared.
     auto& memory = machine.keep(std::make_unique<timing::Memory>(*config.timing));
+    machine.add_state("timing.memory", machine.keep(std::make_unique<StateOf<timing::Memory>>(memory)));
     for (riscv::RiscvHart* hart : harts) hart->attach_timing(memory, *config.timing);
   }
   return harts;
@@ -209,20 +210,50 @@ SourceLine add_irqchips(Machine& machine, const std::vector<riscv::RiscvHart*>& 
 // time would otherwise race through these polls at host speed: the console
 // may then wait up to one period of host time for input, so an idle guest
 // (a shell prompt) runs no faster than real time instead of spinning a core.
-void poll_console(Machine& machine, CharBackend& console, Uart16550& uart) {
-  const bool idle = std::all_of(machine.harts().begin(), machine.harts().end(), [](const auto& h) { return h->idle(); });
-  const bool again = console.service(idle ? kConsolePollPeriod / 1000 : 0);
-  uart.poll();
-  if (again)
-    machine.events().schedule(machine.now() + kConsolePollPeriod,
-                              [&machine, &console, &uart](Tick) { poll_console(machine, console, uart); });
-}
+//
+// A checkpoint keeps the next poll's deadline, so a restored run's slices
+// end where the uninterrupted run's did.
+class ConsolePoll final : public Stateful {
+ public:
+  ConsolePoll(Machine& machine, CharBackend& console, Uart16550& uart)
+      : machine_(machine), console_(console), uart_(uart) {}
+  ~ConsolePoll() override {
+    if (event_) machine_.events().cancel(event_);
+  }
+  void poll() {
+    event_ = 0;
+    const auto& harts = machine_.harts();
+    const bool idle = std::all_of(harts.begin(), harts.end(), [](const auto& h) { return h->idle(); });
+    const bool again = console_.service(idle ? kConsolePollPeriod / 1000 : 0);
+    uart_.poll();
+    if (again) schedule(machine_.now() + kConsolePollPeriod);
+  }
+  void save_state(StateWriter& out) const override { out(machine_.events().deadline(event_)); }
+  void load_state(StateReader& in) override {
+    Tick deadline = EventQueue::kNever;
+    in(deadline);
+    if (event_) machine_.events().cancel(event_);
+    event_ = 0;
+    if (deadline != EventQueue::kNever) schedule(deadline);
+  }
+
+ private:
+  void schedule(Tick when) {
+    event_ = machine_.events().schedule(when, [this](Tick) { poll(); });
+  }
+  Machine& machine_;
+  CharBackend& console_;
+  Uart16550& uart_;
+  EventQueue::Id event_ = 0;
+};
 
 Uart16550& add_uart(Machine& machine, const SourceLine& irq, CharBackend& console) {
   auto& uart = machine.own(std::make_unique<Uart16550>(console));
   uart.set_irq(irq(virt_irq::kUart0));
   machine.bus().add_mmio("serial", virt_map::kUart0, virt_map::kUartSize, uart);
-  poll_console(machine, console, uart);
+  auto& poller = machine.keep(std::make_unique<ConsolePoll>(machine, console, uart));
+  machine.add_state("console", poller);
+  poller.poll();
   return uart;
 }
 

@@ -1,5 +1,7 @@
 #include "orrery/platforms/uart16550.hpp"
 
+#include "orrery/core/checkpoint.hpp"
+
 namespace orrery {
 
 void Uart16550::reset() {
@@ -113,6 +115,15 @@ bool Uart16550::access_write(Addr offset, unsigned, std::uint64_t value) {
     case kScr: scr_ = v; return true;
     default: return true;  // LSR/MSR writes and the unused window are ignored
   }
+}
+
+// A received byte not yet read is part of the state; the host's input
+// after it is not (it arrives again on the restored run's console).
+void Uart16550::save_state(StateWriter& out) const { const_cast<Uart16550*>(this)->checkpoint_state(out); }
+
+void Uart16550::load_state(StateReader& in) {
+  checkpoint_state(in);
+  if (irq_) irq_(irq_level_);
 }
 
 }  // namespace orrery

@@ -1,10 +1,13 @@
 #include "orrery/platforms/virtio_blk.hpp"
 
+#include "orrery/core/checkpoint.hpp"
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <boost/crc.hpp>
 #include <cerrno>
 #include <cstring>
 #include <fmt/format.h>
@@ -262,6 +265,36 @@ std::uint8_t VirtioBlk::execute(const VirtqChain& chain, Virtqueue& queue, bool&
     }
     default: return kStatusUnsupp;
   }
+}
+
+// The image is the host's file, not part of the checkpoint: what is saved
+// is its size and a CRC-32 of its contents, and a restored run refuses an
+// image that changed since (the guest's view of its disk would be wrong).
+std::uint32_t VirtioBlk::image_crc() const {
+  boost::crc_32_type crc;
+  std::vector<std::uint8_t> buf(1 << 20);
+  const std::uint64_t bytes = capacity_ * kSectorSize;
+  for (std::uint64_t offset = 0; offset < bytes; offset += buf.size()) {
+    const std::span<std::uint8_t> chunk(buf.data(), std::min<std::uint64_t>(buf.size(), bytes - offset));
+    if (!pread_all(fd_, chunk, offset))
+      throw Error(fmt::format("drive '{}': cannot read the image: {}", path_, std::strerror(errno)));
+    crc.process_bytes(chunk.data(), chunk.size());
+  }
+  return crc.checksum();
+}
+
+void VirtioBlk::save_state(StateWriter& out) const { out(path_, capacity_, readonly_, image_crc()); }
+
+void VirtioBlk::load_state(StateReader& in) {
+  std::string path;
+  std::uint64_t capacity = 0;
+  bool readonly = false;
+  std::uint32_t crc = 0;
+  in(path, capacity, readonly, crc);
+  if (capacity != capacity_ || crc != image_crc())
+    in.fail(fmt::format("the drive's image '{}' is not what it was when the checkpoint was saved (from '{}')", path_,
+                        path));
+  if (readonly != readonly_) in.fail(fmt::format("drive '{}' was saved with readonly={}", path_, readonly ? "on" : "off"));
 }
 
 }  // namespace orrery

@@ -1,5 +1,7 @@
 #include "orrery/platforms/virtio_mmio.hpp"
 
+#include "orrery/core/checkpoint.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -153,6 +155,31 @@ bool Virtqueue::enable() {
   }
   last_avail_ = used_idx_ = batch_start_ = 0;
   return true;
+}
+
+void VirtioMmio::save_state(StateWriter& out) const {
+  out(status_, device_features_sel_, driver_features_sel_, driver_features_, queue_sel_, shm_sel_,
+      interrupt_status_, config_generation_, irq_level_, last_error_, queues_);
+  device_->save_state(out);
+}
+
+void VirtioMmio::load_state(StateReader& in) {
+  in(status_, device_features_sel_, driver_features_sel_, driver_features_, queue_sel_, shm_sel_, interrupt_status_,
+     config_generation_, irq_level_, last_error_, queues_);
+  for (Virtqueue& q : queues_) {
+    q.desc_ = q.avail_ = q.used_ = nullptr;
+    if (!q.ready_) continue;
+    // The rings' host addresses, found again; enable() also restarts the
+    // ring indices, which are the saved ones.
+    const std::uint16_t last_avail = q.last_avail_, used_idx = q.used_idx_, batch_start = q.batch_start_;
+    const std::uint32_t status = status_;
+    if (!q.enable() || status_ != status) in.fail(fmt::format("queue {} cannot be enabled again", q.index_));
+    q.last_avail_ = last_avail;
+    q.used_idx_ = used_idx;
+    q.batch_start_ = batch_start;
+  }
+  device_->load_state(in);
+  if (irq_) irq_(irq_level_);
 }
 
 bool Virtqueue::pop(VirtqChain& chain) {

@@ -209,7 +209,11 @@ void RiscvHart::update_stimecmp() {
   const std::uint64_t delta = target - now_ticks;
   const Tick now = machine_.now();
   if (delta > (EventQueue::kNever - now) / period - 1) return;  // effectively never
-  stimecmp_event_ = machine_.events().schedule(now + delta * period, [this](Tick) {
+  arm_stimecmp_event(now + delta * period);
+}
+
+void RiscvHart::arm_stimecmp_event(Tick when) {
+  stimecmp_event_ = machine_.events().schedule(when, [this](Tick) {
     stimecmp_event_ = 0;
     update_stimecmp();
   });

@@ -6,6 +6,9 @@
 
 namespace orrery {
 
+class StateReader;
+class StateWriter;
+
 // A memory-mapped device. Offsets are relative to the region the device was
 // mapped at; size is 1, 2, 4 or 8 bytes. Returning false reports a bus error,
 // which the hart turns into an access fault.
@@ -22,6 +25,10 @@ class Device {
   // host where it belongs, e.g. a disk image's writes on stable storage.
   // Returns an error message, empty on success.
   virtual std::string sync() { return {}; }
+  // Checkpoints (core/checkpoint.hpp): the device's registers and whatever
+  // it holds between accesses. The default is a device without state.
+  virtual void save_state(StateWriter& out) const;
+  virtual void load_state(StateReader& in);
 };
 
 }  // namespace orrery

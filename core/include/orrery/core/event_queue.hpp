@@ -22,6 +22,12 @@ class EventQueue {
   // running slice early so the event fires on time).
   void set_schedule_observer(std::function<void(Tick)> observer) { observer_ = std::move(observer); }
   bool cancel(Id id);  // false if it already fired or never existed
+  // When event id fires; kNever once it fired or was cancelled (a checkpoint
+  // saves the deadlines of what its owners scheduled).
+  Tick deadline(Id id) const {
+    const auto it = when_.find(id);
+    return it == when_.end() ? kNever : it->second;
+  }
   Tick next_deadline() const { return events_.empty() ? kNever : events_.begin()->first.first; }
   bool empty() const { return events_.empty(); }
   std::size_t size() const { return events_.size(); }

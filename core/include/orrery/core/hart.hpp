@@ -10,6 +10,8 @@ namespace orrery {
 class DebugControl;
 class DebugTarget;
 
+class StateReader;
+class StateWriter;
 class TraceWriter;
 namespace threaded {
 struct Context;
@@ -129,6 +131,12 @@ class Hart {
 
   // nullptr turns tracing off.
   void set_trace(TraceWriter* trace) { trace_ = trace; }
+
+  // Checkpoints (core/checkpoint.hpp): everything the hart holds beyond its
+  // construction, its timing model included; only between slices. Harts
+  // that cannot be checkpointed throw Error.
+  virtual void save_state(StateWriter& out) const;
+  virtual void load_state(StateReader& in);
 
  protected:
   DebugControl* debug_ = nullptr;

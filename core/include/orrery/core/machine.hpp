@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "orrery/core/bus.hpp"
+#include "orrery/core/checkpoint.hpp"
 #include "orrery/core/debug.hpp"
 #include "orrery/core/engine.hpp"
 #include "orrery/core/event_queue.hpp"
@@ -101,8 +102,21 @@ class Machine {
   bool step_slice(std::uint64_t max_chunk);
   bool end_slice(RunOutcome& out);
   std::uint64_t slices() const { return slices_; }
+  // Instructions of the run so far (with a loaded checkpoint's before them).
+  std::uint64_t executed() const { return run_executed_; }
 
   std::uint64_t retired() const;
+
+  // Checkpoints (docs/checkpoints.md). State that belongs to neither a hart
+  // nor a device (a cache the harts share) is added by name.
+  void add_state(std::string name, Stateful& object);
+  // Between slices (before a run, or after run_slice returned true): every
+  // RAM/ROM region, hart, device and added state, and guest time. The
+  // instructions of the run so far are kept, so a restored run's count
+  // continues where this one was.
+  CheckpointFile save_checkpoint() const;
+  // Into a machine built with the same options that has not run yet.
+  void load_checkpoint(const CheckpointFile& file);
 
  private:
   void do_reset();
@@ -122,6 +136,8 @@ class Machine {
   std::uint64_t slice_budget_ = 0;  // instructions per hart in the current slice
   bool slice_cut_ = false;          // an event scheduled mid-slice ends it early
   std::uint64_t run_executed_ = 0, run_max_ = 0;  // the run in progress
+  std::uint64_t restored_executed_ = 0;  // a loaded checkpoint's run_executed_
+  std::vector<std::pair<std::string, Stateful*>> extra_state_;
   const volatile std::sig_atomic_t* stop_flag_ = nullptr;
   DebugControl* debug_ = nullptr;
   bool finish_run(RunOutcome& out, StopReason reason) const;

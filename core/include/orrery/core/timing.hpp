@@ -133,6 +133,10 @@ struct Region {
   unsigned mode = 0;    // ISA-defined (RISC-V: the ModeIndex of the begin marker)
   std::uint64_t space = 0;  // ISA-defined address-space tag (RISC-V: satp, or vsatp and hgatp)
   unsigned count = 0;   // regions closed
+  template <class Ar>
+  void state(Ar& ar) {
+    ar(total, last, open, mode, space, count);
+  }
   void begin(const EventCounts& now, unsigned in_mode, std::uint64_t in_space) {
     last = now;
     mode = in_mode;
@@ -225,12 +229,23 @@ class Cache {
   bool contains(Addr pa) const;
   void clear();
   const CacheConfig& config() const { return config_; }
+  // Checkpoints (core/checkpoint.hpp).
+  template <class Ar>
+  void state(Ar& ar) {
+    ar(lines_, plru_, clock_, mru_);
+    if constexpr (Ar::kLoading)
+      for (std::uint8_t way : mru_) ar.check(way < config_.ways, "a cache's most recently used way");
+  }
 
  private:
   struct Line {
     Addr tag = ~Addr{0};
     std::uint64_t stamp = 0;  // LRU: last use
     bool dirty = false;
+    template <class Ar>
+    void state(Ar& ar) {
+      ar(tag, stamp, dirty);
+    }
   };
   unsigned victim_way(std::size_t set) const;
   void touch(std::size_t set, unsigned way);
@@ -255,6 +270,10 @@ class Memory {
   std::uint32_t access(Addr pa, bool write, bool& l2_hit);
   void writeback(Addr line);
   const Cache& l2() const { return l2_; }
+  template <class Ar>
+  void state(Ar& ar) {
+    ar(l2_);
+  }
 
  private:
   Cache l2_;
@@ -295,6 +314,18 @@ class Core {
   // Translations changed (SFENCE.VMA, satp writes...): the TLBs forget.
   void flush_tlbs();
   const Config& config() const { return config_; }
+  // Checkpoints: caches, TLBs, predictors, the pipeline's clocks and the
+  // event counts (the configuration comes from the command line).
+  template <class Ar>
+  void state(Ar& ar) {
+    ar(l1i_, l1d_, itlb_, dtlb_, cycle_, slots_, groups_, front_, regs_, last_result_, unit_busy_, fetch_line_,
+       fetch_page_, counters_, history_, btb_, btb_hint_, btb_clock_, ras_, ras_top_, ras_depth_, events_);
+    if constexpr (Ar::kLoading) {
+      for (std::uint32_t i : btb_hint_) ar.check(i < btb_.size(), "a BTB hint");
+      ar.check(ras_.empty() ? ras_top_ == 0 : ras_top_ < ras_.size(), "the return-address stack's top");
+      ar.check(ras_depth_ <= ras_.size(), "the return-address stack's depth");
+    }
+  }
 
  private:
   enum class Cause : std::uint8_t { Base, Branch, ICache, DCache, Tlb, Other };
@@ -303,6 +334,10 @@ class Core {
   struct Ready {
     std::uint64_t at = 0;
     Cause cause = Cause::Base;
+    template <class Ar>
+    void state(Ar& ar) {
+      ar(at, cause);
+    }
   };
   // Small set-associative TLB keyed by virtual page.
   class Tlb {
@@ -310,6 +345,12 @@ class Core {
     explicit Tlb(const TlbConfig& c);
     bool access(Addr vpn);  // true: hit; a miss installs the page
     void clear();
+    template <class Ar>
+    void state(Ar& ar) {
+      ar(tags_, stamps_, clock_, hint_);
+      if constexpr (Ar::kLoading)
+        for (std::uint32_t i : hint_) ar.check(i < tags_.size(), "a TLB's hint");
+    }
 
    private:
     std::uint32_t ways_;

@@ -32,6 +32,8 @@ class Aclint final : public Device {
   bool read(Addr offset, unsigned size, std::uint64_t& value) override;
   bool write(Addr offset, unsigned size, std::uint64_t value) override;
   void reset() override;
+  void save_state(StateWriter& out) const override;
+  void load_state(StateReader& in) override;
 
   // Called after software changes mtime, so timers derived from it (Sstc's
   // stimecmp in the harts) can re-evaluate.
@@ -60,6 +62,7 @@ class Aclint final : public Device {
   // Recompute MTIP for a hart and (re)schedule the event at the tick its
   // comparison will next become true.
   void update_timer(unsigned hart);
+  void arm_timer(unsigned hart, Tick when);
   bool read32(Addr offset, std::uint32_t& value);
   bool write32(Addr offset, std::uint32_t value);
 

@@ -65,6 +65,8 @@ class Aplic final : public Device {
   bool read(Addr offset, unsigned size, std::uint64_t& value) override;
   bool write(Addr offset, unsigned size, std::uint64_t value) override;
   void reset() override;
+  void save_state(StateWriter& out) const override;
+  void load_state(StateReader& in) override;
 
   // Register-level views, also for tests and the platform.
   std::uint32_t domaincfg() const;
@@ -98,7 +100,16 @@ class Aplic final : public Device {
     std::uint32_t idelivery = 0, iforce = 0, ithreshold = 0;
     IrqLine line;
     bool level = false;
+    template <class Ar>
+    void state(Ar& ar) {
+      ar(idelivery, iforce, ithreshold, level);
+    }
   };
+  template <class Ar>
+  void checkpoint_state(Ar& ar) {
+    ar(ie_, dm_, sourcecfg_, target_, delegated_, pending_, enabled_, wire_, idcs_, genmsi_, mmsiaddrcfg_,
+       mmsiaddrcfgh_, smsiaddrcfg_, smsiaddrcfgh_);
+  }
 
   Aplic& root() { return parent_ ? parent_->root() : *this; }
   const Aplic& root() const { return parent_ ? parent_->root() : *this; }

@@ -57,6 +57,14 @@ class ImsicFile {
   unsigned ids() const { return ids_; }
 
   void reset();
+  // Checkpoints: the registers; load drives the line with the loaded level.
+  template <class Ar>
+  void state(Ar& ar) {
+    ar(eidelivery_, eithreshold_, eip_, eie_, level_);
+    if constexpr (Ar::kLoading) {
+      if (line_) line_(level_);
+    }
+  }
 
   static constexpr unsigned kEidelivery = 0x70, kEithreshold = 0x72, kEip0 = 0x80, kEie0 = 0xc0, kLast = 0xff;
 
@@ -107,6 +115,8 @@ class Imsic final : public Device {
   bool read(Addr offset, unsigned size, std::uint64_t& value) override;
   bool write(Addr offset, unsigned size, std::uint64_t value) override;
   void reset() override;
+  void save_state(StateWriter& out) const override;
+  void load_state(StateReader& in) override;
 
   static constexpr Addr kPageSize = 0x1000, kSeteipnumLe = 0x0, kSeteipnumBe = 0x4;
 

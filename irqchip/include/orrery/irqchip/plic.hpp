@@ -34,6 +34,8 @@ class Plic final : public Device {
   bool read(Addr offset, unsigned size, std::uint64_t& value) override;
   bool write(Addr offset, unsigned size, std::uint64_t value) override;
   void reset() override;
+  void save_state(StateWriter& out) const override;
+  void load_state(StateReader& in) override;
 
   // Register-level operations, also used by the MMIO path.
   std::uint32_t claim(unsigned context);
@@ -52,7 +54,15 @@ class Plic final : public Device {
     std::uint32_t threshold = 0;
     IrqLine line;
     bool level = false;
+    template <class Ar>
+    void state(Ar& ar) {
+      ar(enable, threshold, level);
+    }
   };
+  template <class Ar>
+  void checkpoint_state(Ar& ar) {
+    ar(priority_, pending_, level_, in_flight_, contexts_);
+  }
   bool enabled(const Context& c, unsigned id) const { return (c.enable[id / 32] >> (id % 32)) & 1; }
   bool pending(unsigned id) const { return (pending_[id / 32] >> (id % 32)) & 1; }
   void set_pending(unsigned id, bool on);

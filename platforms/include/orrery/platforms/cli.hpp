@@ -27,6 +27,9 @@ struct CliOptions {
   std::string timing = "none";    // --timing PRESET|FILE|none
   std::string gdb;                // -gdb tcp::PORT (-s: tcp::1234); empty: no debugger
   bool gdb_wait = false;          // -S: wait for the debugger before the first instruction
+  std::uint64_t save_at = 0;      // --save-at INSNS FILE: checkpoint once this many instructions ran
+  std::string save_file;
+  std::string load;               // --load FILE: start from this checkpoint
   bool help = false;
   bool version = false;
 };

@@ -6,6 +6,7 @@
 // debugger resumes, detaches or kills.
 #include <csignal>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "orrery/core/machine.hpp"
@@ -25,6 +26,7 @@ Endpoint parse_endpoint(std::string_view text);
 // without a debugger, or when the debugger kills it (StopReason::GuestExit,
 // exit code 0, as QEMU's `kill` quits).
 RunOutcome run_with_gdb(Machine& machine, const Endpoint& endpoint, bool wait, std::uint64_t max_insns,
-                        const volatile std::sig_atomic_t* stop_flag);
+                        const volatile std::sig_atomic_t* stop_flag,
+                        const std::function<void()>& between_slices = {});
 
 }  // namespace orrery::gdb

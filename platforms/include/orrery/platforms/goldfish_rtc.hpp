@@ -37,6 +37,8 @@ class GoldfishRtc final : public Device {
   bool read(Addr offset, unsigned size, std::uint64_t& value) override;
   bool write(Addr offset, unsigned size, std::uint64_t value) override;
   void reset() override;
+  void save_state(StateWriter& out) const override;
+  void load_state(StateReader& in) override;
 
   std::uint64_t now_ns() const { return clock_() + offset_; }
 
@@ -49,6 +51,7 @@ class GoldfishRtc final : public Device {
   void arm_alarm();
   void disarm_alarm();
   void update_irq();
+  void schedule_alarm(Tick when);
 
   Machine& machine_;
   Clock clock_;

@@ -19,6 +19,8 @@ class Uart16550 final : public Device {
   bool read(Addr offset, unsigned size, std::uint64_t& value) override;
   bool write(Addr offset, unsigned size, std::uint64_t value) override;
   void reset() override;
+  void save_state(StateWriter& out) const override;
+  void load_state(StateReader& in) override;
 
   // The INTR output (on virt: PLIC source 10).
   void set_irq(std::function<void(bool)> irq);
@@ -38,6 +40,10 @@ class Uart16550 final : public Device {
   void update_irq();
   bool access_read(Addr offset, unsigned size, std::uint64_t& value);
   bool access_write(Addr offset, unsigned size, std::uint64_t value);
+  template <class Ar>
+  void checkpoint_state(Ar& ar) {
+    ar(ier_, lcr_, mcr_, scr_, fcr_, dll_, dlm_, thr_empty_pending_, has_rx_, rx_, irq_level_);
+  }
 
   CharBackend& backend_;
   std::uint8_t ier_ = 0, lcr_ = 0, mcr_ = 0, scr_ = 0, fcr_ = 0;

@@ -50,6 +50,8 @@ class VirtioBlk final : public VirtioDevice {
   std::span<const std::uint8_t> config_space() const override { return config_; }
   void process(Virtqueue& queue) override;
   std::string sync() override;
+  void save_state(StateWriter& out) const override;
+  void load_state(StateReader& in) override;
 
   std::uint64_t capacity() const { return capacity_; }  // in 512-byte sectors
   bool readonly() const { return readonly_; }
@@ -73,6 +75,7 @@ class VirtioBlk final : public VirtioDevice {
  private:
   std::uint8_t execute(const VirtqChain& chain, Virtqueue& queue, bool& layout_error);
   bool in_range(std::uint64_t sector, std::uint64_t bytes) const;
+  std::uint32_t image_crc() const;
 
   std::string path_;
   int fd_ = -1;

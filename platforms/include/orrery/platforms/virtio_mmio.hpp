@@ -179,6 +179,12 @@ class Virtqueue {
   // wrong direction): DEVICE_NEEDS_RESET.
   void fail(std::string_view why);
   bool broken() const;
+  // Checkpoints: the registers and ring indices; the transport finds the
+  // rings' host addresses again on load.
+  template <class Ar>
+  void state(Ar& ar) {
+    ar(num_, ready_, desc_addr_, driver_addr_, device_addr_, last_avail_, used_idx_, batch_start_);
+  }
 
  private:
   friend class VirtioMmio;
@@ -237,6 +243,10 @@ class VirtioDevice {
   virtual void reset() {}
   // The run is over: as Device::sync (an error message, empty on success).
   virtual std::string sync() { return {}; }
+  // Checkpoints (core/checkpoint.hpp): what the device holds beyond its
+  // configuration; the transport saves the queues.
+  virtual void save_state(StateWriter& /*out*/) const {}
+  virtual void load_state(StateReader& /*in*/) {}
 };
 
 // The virtio-mmio transport (spec 4.2), one per slot.
@@ -256,6 +266,8 @@ class VirtioMmio final : public Device {
   bool write(Addr offset, unsigned size, std::uint64_t value) override;
   void reset() override;
   std::string sync() override { return device_->sync(); }
+  void save_state(StateWriter& out) const override;
+  void load_state(StateReader& in) override;
 
   // The interrupt line (level = InterruptStatus != 0), e.g. a PLIC source.
   // Called whenever the level changes.

@@ -83,6 +83,16 @@ class CounterBank {
     return wrapped;
   }
 
+  // Checkpoints (core/checkpoint.hpp).
+  template <class Ar>
+  void state(Ar& ar) {
+    ar(value_, seen_, event_, selected_, resync_);
+    if constexpr (Ar::kLoading)
+      for (unsigned i = 0; i < kCounters; ++i)
+        ar.check(!(selected_ >> i & 1) || (event_[i] >= 0 && static_cast<unsigned>(event_[i]) < timing::kEvents),
+                 "a counter's event");
+  }
+
  private:
   std::array<std::uint64_t, kCounters> value_{};
   std::array<std::uint64_t, kCounters> seen_{};

@@ -323,6 +323,9 @@ class RiscvHart final : public Hart, public DebugTarget {
   const timing::Core* timing_core() const { return timing_.get(); }
   const timing::Core* timing_model() const override { return timing_.get(); }
   const timing::Region* stats_region() const override { return &region_; }
+  // Checkpoints (checkpoint.cpp).
+  void save_state(StateWriter& out) const override;
+  void load_state(StateReader& in) override;
   // The statistics-region markers (slti x0, x0, 1 and 2: HINTs of the
   // custom-use space): begin counts from this instruction on, end up to the
   // previous one.
@@ -352,6 +355,10 @@ class RiscvHart final : public Hart, public DebugTarget {
     std::uint64_t cycle_offset = 0, instret_offset = 0;
     std::uint64_t cycle_frozen = 0, instret_frozen = 0;
     std::uint32_t inhibit = 0;  // mcountinhibit
+    template <class Ar>
+    void state(Ar& ar) {
+      ar(cycle_offset, instret_offset, cycle_frozen, instret_frozen, inhibit);
+    }
   } counters_;
   std::uint64_t mstatus_ = 0, mtvec_ = 0, mepc_ = 0, mcause_ = 0, mtval_ = 0, mscratch_ = 0;
   std::uint64_t mie_ = 0, mip_ = 0, misa_ = 0;
@@ -468,6 +475,8 @@ class RiscvHart final : public Hart, public DebugTarget {
   bool load_slow(Addr va, unsigned size, std::uint64_t& value);
   bool store_slow(Addr va, unsigned size, std::uint64_t value);
   void trace_commit(const Decoded& d, std::uint64_t pc);
+  template <class Ar>
+  void checkpoint_state(Ar& ar);
   void take_interrupt_if_pending();
   enum class TrapTarget : std::uint8_t { M, HS, VS };
   TrapTarget exception_target(std::uint64_t code) const;
@@ -531,6 +540,7 @@ class RiscvHart final : public Hart, public DebugTarget {
   const PhysPage& phys_page(Addr pa);
   std::array<PhysPage, 1024> phys_pages_{};
   std::uint64_t stimecmp_event_ = 0;
+  void arm_stimecmp_event(Tick when);
 
   Machine& machine_;
   Bus& bus_;
