@@ -119,6 +119,8 @@ void StdioBackend::receive(const std::uint8_t* data, std::size_t n) {
     if (!escape_seen_) {
       if (c == kEscape) {
         escape_seen_ = true;
+      } else if (monitor_open_) {
+        monitor_input(c);
       } else {
         rx_.push_back(c);
       }
@@ -126,7 +128,11 @@ void StdioBackend::receive(const std::uint8_t* data, std::size_t n) {
     }
     escape_seen_ = false;
     switch (c) {
-      case kEscape: rx_.push_back(kEscape); break;
+      case kEscape:
+        if (!monitor_open_) rx_.push_back(kEscape);
+        break;
+      case 'c':
+      case 'C': toggle_monitor(); break;
       case 'x':
       case 'X':
         if (quit_) quit_();
@@ -134,7 +140,8 @@ void StdioBackend::receive(const std::uint8_t* data, std::size_t n) {
       case 'h':
       case 'H': {
         static const char help[] =
-            "\nC-a h    print this help\nC-a x    exit emulator\nC-a C-a  send C-a\n";
+            "\nC-a h    print this help\nC-a x    exit emulator\nC-a c    switch between console and monitor\n"
+            "C-a C-a  send C-a\n";
         flush();
         [[maybe_unused]] const ssize_t ignored = ::write(STDERR_FILENO, help, sizeof help - 1);
         break;
@@ -142,6 +149,56 @@ void StdioBackend::receive(const std::uint8_t* data, std::size_t n) {
       default: break;  // unknown escapes are dropped, as QEMU's multiplexer does
     }
   }
+}
+
+void StdioBackend::toggle_monitor() {
+  if (monitor_open_) {
+    close_monitor();
+    return;
+  }
+  monitor_open_ = true;
+  monitor_line_.clear();
+  monitor_write("\norrery monitor - type 'help' for more information; Ctrl-A C returns to the guest\n(orrery) ");
+}
+
+void StdioBackend::close_monitor() {
+  if (!monitor_open_) return;
+  monitor_open_ = false;
+  monitor_lines_.clear();
+  monitor_write("\n");
+}
+
+// A line editor as small as a terminal's cooked mode: printable bytes,
+// backspace, Enter.
+void StdioBackend::monitor_input(std::uint8_t c) {
+  if (c == '\r' || c == '\n') {
+    monitor_write("\n");
+    monitor_lines_.push_back(std::move(monitor_line_));
+    monitor_line_.clear();
+  } else if (c == 0x7f || c == '\b') {
+    if (!monitor_line_.empty()) {
+      monitor_line_.pop_back();
+      monitor_write("\b \b");
+    }
+  } else if (c >= 0x20 && c < 0x7f && monitor_line_.size() < 1024) {
+    monitor_line_ += static_cast<char>(c);
+    monitor_write(std::string_view(&monitor_line_.back(), 1));
+  }
+}
+
+bool StdioBackend::take_monitor_line(std::string& line) {
+  if (monitor_lines_.empty()) return false;
+  line = std::move(monitor_lines_.front());
+  monitor_lines_.pop_front();
+  return true;
+}
+
+void StdioBackend::monitor_write(std::string_view text) {
+  for (const char c : text) {
+    if (c == '\n' && raw_) tx_ += '\r';
+    tx_ += c;
+  }
+  flush();
 }
 
 void StdioBackend::poll_input(std::uint64_t wait_ns) {

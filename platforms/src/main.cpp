@@ -18,6 +18,7 @@
 #include "orrery/platforms/gdb_session.hpp"
 #include "orrery/platforms/host_signals.hpp"
 #include "orrery/platforms/lockstep.hpp"
+#include "orrery/platforms/monitor.hpp"
 #include "orrery/platforms/snapshot.hpp"
 #include "orrery/platforms/stats_report.hpp"
 
@@ -50,6 +51,24 @@ int run_lockstep(const orrery::CliOptions& options) {
     return kExitInstructionLimit;
   }
   return r.exit_code;
+}
+
+// While the console's monitor is open: run the lines typed, wait for more.
+void serve_monitor(orrery::StdioBackend& console, orrery::Monitor& monitor,
+                   const volatile std::sig_atomic_t* stop_flag) {
+  constexpr std::uint64_t kWaitNs = 100'000'000;
+  while (console.monitor_open() && !*stop_flag) {
+    std::string line;
+    while (console.take_monitor_line(line)) {
+      console.monitor_write(monitor.execute(line));
+      if (monitor.quit_requested() || monitor.take_resume()) {
+        console.close_monitor();
+        return;
+      }
+      console.monitor_write(orrery::Monitor::kPrompt);
+    }
+    console.service(kWaitNs);
+  }
 }
 
 orrery::RunOutcome run_machine(orrery::Machine& machine, std::uint64_t max_insns,
@@ -102,23 +121,33 @@ int run(const orrery::CliOptions& options) {
     orrery::load_snapshot(machine, options.virt, options.load);
     std::cerr << fmt::format("orrery: restored {} after {} instructions\n", options.load, machine.executed());
   }
+  const auto start = Clock::now();
+  const auto host_seconds = [&start] { return std::chrono::duration<double>(Clock::now() - start).count(); };
+  orrery::Monitor monitor(machine, options.virt, host_seconds);
   bool saved = options.save_file.empty();
+  // Between slices: the --save-at checkpoint, and the monitor, which holds
+  // the guest still while it is open.
   const auto between_slices = [&] {
-    if (saved || machine.executed() < options.save_at) return;
-    saved = true;
-    console.flush();
-    orrery::save_snapshot(machine, options.virt, options.save_file);
-    std::cerr << fmt::format("orrery: checkpoint after {} instructions saved to {}\n", machine.executed(),
-                             options.save_file);
+    if (!saved && machine.executed() >= options.save_at) {
+      saved = true;
+      console.flush();
+      orrery::save_snapshot(machine, options.virt, options.save_file);
+      std::cerr << fmt::format("orrery: checkpoint after {} instructions saved to {}\n", machine.executed(),
+                               options.save_file);
+    }
+    serve_monitor(console, monitor, signals.flag());
+    if (monitor.quit_requested()) {
+      std::cerr << "\norrery: terminated\n";
+      machine.request_exit(0);
+    }
   };
 
-  const auto start = Clock::now();
   const orrery::RunOutcome outcome =
       options.gdb.empty() ? run_machine(machine, options.max_insns, between_slices)
                           : orrery::gdb::run_with_gdb(machine, orrery::gdb::parse_endpoint(options.gdb),
                                                       options.gdb_wait, options.max_insns, signals.flag(),
                                                       between_slices);
-  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  const double seconds = host_seconds();
   console.flush();
   if (trace) trace->flush();
   const bool synced = sync_devices(machine);

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "orrery/riscv/hart.hpp"
+#include "pte.hpp"
 
 namespace orrery::riscv {
 
@@ -12,8 +13,6 @@ using mmu::Access;
 
 namespace {
 
-constexpr std::uint64_t kPteV = 1, kPteR = 2, kPteW = 4, kPteX = 8, kPteU = 16, kPteA = 64, kPteD = 128;
-constexpr std::uint64_t kPpnMask = (1ull << 44) - 1;
 constexpr Addr kPageMask = 0xfff;
 
 std::uint64_t page_fault_cause(Access a) {
@@ -25,7 +24,6 @@ std::uint64_t guest_page_fault_cause(Access a) {
 std::uint64_t access_fault_cause(Access a) {
   return a == Access::Execute ? kInsnAccessFault : a == Access::Read ? kLoadAccessFault : kStoreAccessFault;
 }
-unsigned levels_for(unsigned mode) { return mode == 8 ? 3 : mode == 9 ? 4 : 5; }
 
 }  // namespace
 

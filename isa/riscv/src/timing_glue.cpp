@@ -6,14 +6,12 @@
 #include <cstring>
 
 #include "orrery/riscv/hart.hpp"
+#include "pte.hpp"
 
 namespace orrery::riscv {
 
 namespace {
 
-constexpr std::uint64_t kPteV = 1, kPteR = 2, kPteW = 4, kPteX = 8;
-constexpr std::uint64_t kPpnMask = (1ull << 44) - 1;
-unsigned levels_for(unsigned mode) { return mode == 8 ? 3 : mode == 9 ? 4 : 5; }
 
 // Sscofpmf (mhpmevent bits 63:58): OF, then the inhibit bits for M, S, U,
 // VS and VU.

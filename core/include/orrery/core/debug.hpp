@@ -4,6 +4,7 @@
 // description, and translation of the debugger's addresses.
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -32,6 +33,12 @@ class DebugTarget {
   // updates, no TLB fills, no PMP check. nullopt when va does not
   // translate.
   virtual std::optional<Addr> debug_translate(Addr va) const = 0;
+  // The current address space's mappings as text, a header and one range
+  // per line (the monitor's `info mem`), read without side effects.
+  virtual std::string describe_mappings() const = 0;
+  // The instruction at pc whose bytes start `bytes`; length gets its size
+  // (0: bytes too short). The monitor's x/i.
+  virtual std::string disassemble_at(std::span<const std::uint8_t> bytes, Addr pc, unsigned& length) const = 0;
 };
 
 // The debugger's hold on a machine, shared by its harts and the machine:

@@ -4,6 +4,7 @@
 #include <deque>
 #include <functional>
 #include <string>
+#include <string_view>
 
 namespace orrery {
 
@@ -54,6 +55,12 @@ class StdioBackend final : public CharBackend {
   // What Ctrl-A X does (e.g. print a message and stop the machine). Without
   // a handler the escape is ignored.
   void set_quit_handler(std::function<void()> quit) { quit_ = std::move(quit); }
+  // The monitor (Ctrl-A C switches to it and back, as in QEMU): while it is
+  // open, typed lines go to it instead of the guest, edited and echoed here.
+  bool monitor_open() const { return monitor_open_; }
+  bool take_monitor_line(std::string& line);
+  void monitor_write(std::string_view text);  // '\n' becomes "\r\n" on the raw terminal
+  void close_monitor();
   bool raw_terminal() const { return raw_; }
   bool input_open() const { return input_open_; }
   // Feed received bytes through the escape handling (what service() does
@@ -69,6 +76,11 @@ class StdioBackend final : public CharBackend {
   bool raw_ = false;          // input is a terminal we put in raw mode
   bool input_open_ = true;    // no end of file or error seen yet
   bool escape_seen_ = false;  // the previous byte was Ctrl-A
+  void monitor_input(std::uint8_t c);
+  void toggle_monitor();
+  bool monitor_open_ = false;
+  std::string monitor_line_;                // the line being typed
+  std::deque<std::string> monitor_lines_;   // lines entered, not yet run
   std::deque<std::uint8_t> rx_;
   std::string tx_;
   std::function<void()> quit_;

@@ -52,6 +52,8 @@ class RiscvHart final : public Hart, public DebugTarget {
   // "virtual" register: the privilege level, plus 4 when V = 1).
   static constexpr unsigned kGdbPc = 32, kGdbF0 = 33, kGdbCsr0 = 65, kGdbPriv = 65 + 4096;
   DebugTarget* debug_target() override { return this; }
+  std::string describe_mappings() const override;  // mappings.cpp
+  std::string disassemble_at(std::span<const std::uint8_t> bytes, Addr pc, unsigned& length) const override;
   std::string_view gdb_architecture() const override { return "riscv:rv64"; }
   std::optional<std::string> target_xml(std::string_view annex) const override;
   unsigned g_packet_registers() const override { return kGdbPc + 1; }
