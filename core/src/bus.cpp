@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 #include <iomanip>
 
+#include "orrery/core/trace.hpp"
+
 namespace orrery {
 
 HostMemory::HostMemory(std::uint64_t size) : size_(size) {
@@ -96,7 +98,10 @@ bool Bus::read(Addr pa, unsigned size, std::uint64_t& value) const {
     return true;
   }
   if (pa & (size - 1)) return false;
-  return r->device->read(pa - r->base, size, value);
+  const bool ok = r->device->read(pa - r->base, size, value);
+  if (log_devices_) [[unlikely]]
+    log_device_access(*r, pa, size, value, false, ok);
+  return ok;
 }
 
 bool Bus::write(Addr pa, unsigned size, std::uint64_t value) {
@@ -109,7 +114,25 @@ bool Bus::write(Addr pa, unsigned size, std::uint64_t value) {
   }
   if (r->kind == BusRegion::Kind::Rom) return false;
   if (pa & (size - 1)) return false;
-  return r->device->write(pa - r->base, size, value);
+  const bool ok = r->device->write(pa - r->base, size, value);
+  if (log_devices_) [[unlikely]]
+    log_device_access(*r, pa, size, value, true, ok);
+  return ok;
+}
+
+void Bus::set_log(DebugLog* log, unsigned categories) {
+  log_ = log;
+  log_devices_ = log && (categories & log_category::kDevice);
+}
+
+void Bus::log_device_access(const BusRegion& r, Addr pa, unsigned size, std::uint64_t value, bool write,
+                            bool ok) const {
+  // A failed read returns no value; the device refused the access (the
+  // hart raises an access fault).
+  const std::uint64_t mask = size >= 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * size)) - 1;
+  const std::string shown = ok || write ? fmt::format("0x{:0{}x}", value & mask, size * 2) : "-";
+  log_->line(fmt::format("dev: {} {}+0x{:x} (pa 0x{:x}) size {} value {}{}", write ? "write" : "read", r.name,
+                         pa - r.base, pa, size, shown, ok ? "" : " refused"));
 }
 
 void Bus::write_image(Addr pa, std::span<const std::uint8_t> bytes, const std::string& what) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <fmt/format.h>
 
+#include "orrery/core/trace.hpp"
+
 namespace orrery {
 
 Machine::Machine() : engine_(std::make_unique<InterpreterEngine>()) {
@@ -20,6 +22,7 @@ Machine::~Machine() = default;
 
 Hart& Machine::add_hart(std::unique_ptr<Hart> hart) {
   hart->set_debug(debug_);
+  hart->set_log(log_, log_ ? log_->categories() : 0);
   harts_.push_back(std::move(hart));
   return *harts_.back();
 }
@@ -45,6 +48,13 @@ void Machine::request_reset() {
 void Machine::set_debug(DebugControl* debug) {
   debug_ = debug;
   for (auto& h : harts_) h->set_debug(debug);
+}
+
+void Machine::set_log(DebugLog* log) {
+  log_ = log;
+  const unsigned categories = log ? log->categories() : 0;
+  bus_.set_log(log, categories);
+  for (auto& h : harts_) h->set_log(log, categories);
 }
 
 std::vector<std::string> Machine::sync_devices() {

@@ -13,6 +13,7 @@
 #include "orrery/core/machine.hpp"
 #include "orrery/core/timing.hpp"
 #include "orrery/platforms/gdb_session.hpp"
+#include "orrery/platforms/trace_options.hpp"
 #include "orrery/platforms/virtio_blk.hpp"
 #include "orrery/platforms/virtio_mmio.hpp"
 #include "orrery/platforms/virtio_rng.hpp"
@@ -29,6 +30,8 @@ struct RawValues {
   std::vector<std::string> drives, devices;
   bool gdb_default = false;  // -s
   std::vector<std::string> save_at;  // --save-at INSNS FILE
+  TraceFlags trace;
+  std::string log_items;  // -d
 };
 
 po::options_description describe_base(CliOptions& o, RawValues& raw) {
@@ -63,6 +66,23 @@ po::options_description describe_base(CliOptions& o, RawValues& raw) {
        "stop after N instructions (retired or trapped, all harts); exit status 124")
       ("trace", po::value(&o.trace)->value_name("FILE"),
        "write one line per retired instruction (Spike --log-commits layout + disassembly); '-' = stdout")
+      ("trace-pc", po::value(&raw.trace.pcs)->composing()->value_name("LO-HI|LO+LEN"),
+       "trace only instructions whose virtual pc is in [LO, HI) (0x hex or decimal; repeatable: any of them)")
+      ("trace-priv", po::value(&raw.trace.modes)->value_name("M,S,U,VS,VU"),
+       "trace only instructions executed in these modes (HS = S)")
+      ("trace-hart", po::value(&raw.trace.harts)->value_name("N[,N...]"), "trace only these harts")
+      ("trace-window", po::value(&raw.trace.window)->value_name("START-END|START+N"),
+       "trace only retired instructions START to END-1, counted from 0 over all harts in the order they ran "
+       "(the unfiltered trace's line numbers); START- runs to the end")
+      ("trace-mem", po::bool_switch(&raw.trace.mem),
+       "add each instruction's memory accesses as Spike does: ' mem 0xADDR' (read), ' mem 0xADDR 0xVALUE' (write)")
+      ("trace-csr", po::bool_switch(&raw.trace.csr), "add the CSR a CSR instruction wrote as Spike does: ' c768_mstatus 0x...'")
+      ("trace-spike", po::bool_switch(&raw.trace.spike),
+       "leave out the ' ; disassembly' suffix, so that lines compare with Spike's --log-commits")
+      (",d", po::value(&raw.log_items)->value_name("ITEM[,ITEM...]"),
+       "log events as QEMU's -d: int (interrupts), exc (exceptions), mmu (translation faults), dev (device "
+       "accesses); '-d help' explains them")
+      (",D", po::value(&o.log_file)->value_name("FILE"), "write the -d log to FILE instead of stderr")
       ("rtc", po::value(&o.rtc)->value_name("base=utc|DATE[,clock=host|vm]"),
        "the RTC's start (utc = the host's time; or YYYY-MM-DD[THH:MM:SS]) and whether it then runs with the "
        "host's clock or with guest time (vm: runs are repeatable)")
@@ -370,6 +390,24 @@ void parse_checkpoint_options(CliOptions& o, const po::variables_map& vm, const 
 
 }  // namespace
 
+namespace {
+
+// The --trace-* filters (which need --trace) and -d/-D.
+void parse_trace_and_log(CliOptions& o, const RawValues& raw, const po::variables_map& vm) {
+  if (o.trace.empty()) {
+    for (const char* flag : {"trace-pc", "trace-priv", "trace-hart", "trace-window", "trace-mem", "trace-csr",
+                             "trace-spike"}) {
+      if (vm.count(flag) && !vm[flag].defaulted())
+        throw Error(fmt::format("--{} needs --trace FILE", flag));
+    }
+  }
+  o.trace_config = parse_trace_flags(raw.trace, o.virt.harts);
+  if (vm.count("-d")) o.log_categories = parse_log_categories(raw.log_items);
+  if (vm.count("-D") && !o.log_categories) throw Error("-D sets where the -d log goes: give -d ITEMS too");
+}
+
+}  // namespace
+
 CliOptions parse_command_line(int argc, const char* const* argv) {
   CliOptions o;
   RawValues raw;
@@ -393,6 +431,10 @@ CliOptions parse_command_line(int argc, const char* const* argv) {
     throw Error(usage_error(e));
   }
   if (o.help || o.version) return o;
+  if (raw.log_items == "help") {
+    o.log_help = true;
+    return o;
+  }
   // A flag given an empty value ('-kernel ""', usually an unset shell
   // variable) would otherwise mean "not given".
   for (const auto& [name, what] : {std::pair{"machine", "-M needs a machine type (available: virt)"},
@@ -403,6 +445,11 @@ CliOptions parse_command_line(int argc, const char* const* argv) {
                                    std::pair{"initrd", "-initrd needs a file name"},
                                    std::pair{"dtb", "-dtb needs a file name"},
                                    std::pair{"trace", "--trace needs a file name ('-' for stdout)"},
+                                   std::pair{"trace-priv", "--trace-priv needs modes, e.g. --trace-priv S,U"},
+                                   std::pair{"trace-hart", "--trace-hart needs hart numbers, e.g. --trace-hart 0,2"},
+                                   std::pair{"trace-window", "--trace-window needs a range, e.g. 1000-2000"},
+                                   std::pair{"-d", "-d needs log items, e.g. -d int,exc ('-d help' lists them)"},
+                                   std::pair{"-D", "-D needs a file name"},
                                    std::pair{"max-insns", "--max-insns needs a number"},
                                    std::pair{"engine", "--engine needs a name (available: interp, threaded)"},
                                    std::pair{"timing", "--timing needs a preset (small, dual), a file or none"}}) {
@@ -443,6 +490,7 @@ CliOptions parse_command_line(int argc, const char* const* argv) {
     }
   }
   if (vm.count("stats-json") && o.stats_json.empty()) throw Error("--stats-json needs a file name");
+  parse_trace_and_log(o, raw, vm);
   if (raw.gdb_default && o.gdb.empty()) o.gdb = "tcp::1234";
   if (vm.count("gdb") && o.gdb.empty()) throw Error("-gdb needs tcp::PORT");
   if (!o.gdb.empty()) gdb::parse_endpoint(o.gdb);  // validates it

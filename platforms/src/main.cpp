@@ -40,6 +40,7 @@ bool sync_devices(orrery::Machine& machine) {
 
 int run_lockstep(const orrery::CliOptions& options) {
   if (!options.trace.empty()) throw orrery::Error("--lockstep and --trace cannot be combined");
+  if (options.log_categories) throw orrery::Error("--lockstep and -d cannot be combined");
   if (options.virt.bios == "none" && options.virt.kernel.empty())
     throw orrery::Error("nothing to run: give -kernel FILE (or a firmware with -bios FILE)");
   const orrery::LockstepResult r = orrery::run_lockstep(options, std::cout, std::cerr);
@@ -113,8 +114,17 @@ int run(const orrery::CliOptions& options) {
 
   std::unique_ptr<orrery::TraceWriter> trace;
   if (!options.trace.empty()) {
-    trace = std::make_unique<orrery::TraceWriter>(options.trace);
-    for (auto& h : machine.harts()) h->set_trace(trace.get());
+    const orrery::TraceConfig& config = options.trace_config;
+    trace = std::make_unique<orrery::TraceWriter>(options.trace, config);
+    // A window counts every hart's instructions, so every hart is traced;
+    // without one, the harts --trace-hart leaves out run untraced (fast).
+    for (auto& h : machine.harts())
+      if (config.windowed() || config.hart_selected(h->id())) h->set_trace(trace.get());
+  }
+  std::unique_ptr<orrery::DebugLog> log;
+  if (options.log_categories) {
+    log = std::make_unique<orrery::DebugLog>(options.log_file, options.log_categories);
+    machine.set_log(log.get());
   }
 
   if (!options.load.empty()) {
@@ -150,6 +160,7 @@ int run(const orrery::CliOptions& options) {
   const double seconds = host_seconds();
   console.flush();
   if (trace) trace->flush();
+  if (log) log->flush();
   const bool synced = sync_devices(machine);
 
   if (options.stats) orrery::print_stats(machine, seconds, std::cerr);
@@ -179,6 +190,10 @@ int main(int argc, char** argv) {
   }
   if (options.help) {
     std::cout << orrery::usage_text();
+    return 0;
+  }
+  if (options.log_help) {
+    std::cout << orrery::log_categories_help();
     return 0;
   }
   if (options.version) {

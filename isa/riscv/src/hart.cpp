@@ -4,7 +4,6 @@
 #include <string>
 
 #include "orrery/core/machine.hpp"
-#include "orrery/core/trace.hpp"
 
 namespace orrery::riscv {
 
@@ -229,9 +228,13 @@ inline void RiscvHart::execute_next() {
   }
   if ((raw & 3) != 3) raw &= 0xffff;
   const Decoded& d = decode_cache_.lookup(raw);
+  [[maybe_unused]] TraceBefore before;
+  if constexpr (kTrace) {
+    if (trace_) before = trace_before(d);
+  }
   execute<kObserve>(d, raw, d.exec);
   if constexpr (kTrace) {
-    if (trace_ && !trapped_) trace_commit(d, pc);
+    if (trace_ && !trapped_) trace_retired(d, pc, before);
   }
 }
 
@@ -287,21 +290,6 @@ const CsrSpec* RiscvHart::csr_check(const Decoded& d, bool write) {
     return nullptr;
   }
   return spec;
-}
-
-void RiscvHart::trace_commit(const Decoded& d, std::uint64_t pc) {
-  // Spike's --log-commits layout, with the disassembly appended after ';'
-  // (strip it with sed 's/ ;.*//' to diff against Spike).
-  std::string line = fmt::format("core {:>3}: {} 0x{:016x} (0x{:0{}x})", id(), static_cast<unsigned>(priv_), pc,
-                                 d.raw, d.len * 2);
-  std::string_view ops = d.spec()->operands;
-  if (ops.starts_with("aqrl,")) ops.remove_prefix(5);
-  if (ops.starts_with("rd") && d.rd != 0) line += fmt::format(" x{:<2} 0x{:016x}", d.rd, x_[d.rd]);
-  else if (ops.starts_with("fd")) line += fmt::format(" f{:<2} 0x{:016x}", d.rd, f_[d.rd]);
-  line += " ; ";
-  line += disassemble(d, pc);
-  line += '\n';
-  trace_->write(line);
 }
 
 template std::uint64_t RiscvHart::run_loop<true, false>(std::uint64_t);

@@ -4,6 +4,7 @@
 // and instruction fetch.
 #include <cstring>
 
+#include "orrery/core/trace.hpp"
 #include "orrery/riscv/hart.hpp"
 #include "pte.hpp"
 
@@ -63,7 +64,9 @@ void RiscvHart::flush_tlbs() {
   request_block_exit();  // the running block's fetch translation is gone
 }
 
-void RiscvHart::raise_xlate(Access access, Xlate kind, Addr tval, Addr gpa) {
+void RiscvHart::raise_xlate(Access access, Xlate kind, Addr tval, Addr gpa, Regime regime) {
+  if (log_mask_ & log_category::kMmu) [[unlikely]]
+    log_xlate_fault(access, kind, tval, gpa, regime);
   if (kind == Xlate::GuestPageFault) return raise_guest_page_fault(guest_page_fault_cause(access), tval, gpa);
   raise(kind == Xlate::PageFault ? page_fault_cause(access) : access_fault_cause(access), tval);
 }
@@ -212,7 +215,7 @@ bool RiscvHart::translate(Addr va, Access access, Ctx ctx, Addr& pa, bool fill_t
       Addr fault_gpa = 0;
       const Xlate r = walk(st, va, access, pa, perms, fault_gpa);
       if (r != Xlate::Ok) {
-        raise_xlate(access, r, va, 0);
+        raise_xlate(access, r, va, 0, Regime::Satp);
         return false;
       }
     } else {
@@ -237,14 +240,14 @@ bool RiscvHart::translate(Addr va, Access access, Ctx ctx, Addr& pa, bool fill_t
       Addr fault_gpa = 0;
       const Xlate r = walk(st, va, access, gpa, vs_perms, fault_gpa);
       if (r != Xlate::Ok) {
-        raise_xlate(access, r, va, fault_gpa);
+        raise_xlate(access, r, va, fault_gpa, Regime::Vsatp);
         return false;
       }
     }
     Perms g_perms;
     const Xlate g = gstage(gpa, access, hlvx, pa, g_perms);
     if (g != Xlate::Ok) {
-      raise_xlate(access, g, va, gpa);
+      raise_xlate(access, g, va, gpa, Regime::Hgatp);
       return false;
     }
     perms.read = vs_perms.read && g_perms.read;

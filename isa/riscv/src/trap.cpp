@@ -2,6 +2,7 @@
 // (privileged spec, "Machine-Level ISA", "Supervisor-Level ISA" and
 // "Hypervisor Extension": trap routing to M, HS or VS).
 #include "orrery/core/machine.hpp"
+#include "orrery/core/trace.hpp"
 #include "orrery/riscv/hart.hpp"
 #include "orrery/riscv/tinst.hpp"
 
@@ -60,6 +61,7 @@ std::uint32_t RiscvHart::explicit_access_tinst(std::uint64_t fault_va) {
 
 void RiscvHart::enter_trap(std::uint64_t code, std::uint64_t tval, bool interrupt, TrapTarget target) {
   const bool was_virt = virt_;
+  const unsigned from_mode = mode_index();
   const bool gva = !interrupt && address_cause(code) && (was_virt || hlsv_active_);
   // Guest physical address of a guest-page fault, shifted as htval/mtval2
   // hold it. htinst/mtinst get the pseudoinstruction of an implicit access
@@ -117,7 +119,10 @@ void RiscvHart::enter_trap(std::uint64_t code, std::uint64_t tval, bool interrup
   }
   // Vectored mode applies to interrupts only.
   const std::uint64_t base = tvec & ~std::uint64_t{3};
+  const Addr epc = pc_;
   pc_ = (interrupt && (tvec & 1)) ? base + 4 * vector_code : base;
+  if (log_mask_ & (interrupt ? log_category::kInterrupt : log_category::kException)) [[unlikely]]
+    log_trap(code, tval, interrupt, from_mode, epc);
 }
 
 void RiscvHart::take_interrupt_if_pending() {

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "orrery/platforms/cli.hpp"
+#include "orrery/riscv/hart.hpp"
 
 namespace orrery {
 namespace {
@@ -20,6 +21,8 @@ std::string error_of(std::vector<const char*> args) {
   }
   return "";
 }
+
+bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 TEST(Cli, QemuSpellingsParse) {
   const CliOptions o =
@@ -173,8 +176,89 @@ TEST(Cli, HelpListsEveryFlag) {
   const std::string help = usage_text();
   for (const char* flag : {"--machine", "--memory", "--smp", "--bios", "--kernel", "--nographic", "--max-insns",
                            "--trace", "--engine", "--stats", "--help", "--version", "--initrd", "--append",
-                           "--dtb", "--dump-dtb", "--drive", "--device", "Ctrl-A", "aia=", "aia-guests="})
+                           "--dtb", "--dump-dtb", "--drive", "--device", "Ctrl-A", "aia=", "aia-guests=",
+                           "--trace-pc", "--trace-priv", "--trace-hart", "--trace-window", "--trace-mem",
+                           "--trace-csr", "--trace-spike", "-d ITEM", "-D FILE", "-d help"})
     EXPECT_NE(help.find(flag), std::string::npos) << flag;
+}
+
+TEST(Cli, TraceFiltersParse) {
+  const CliOptions o = parse({"-kernel", "k", "-smp", "4", "--trace", "t.log", "--trace-pc", "0x80000000-0x80001000",
+                              "--trace-pc", "0x1000+16", "--trace-priv", "s,VU,hs", "--trace-hart", "0,3",
+                              "--trace-window", "1000+500", "--trace-mem", "--trace-csr", "--trace-spike"});
+  const TraceConfig& c = o.trace_config;
+  ASSERT_EQ(c.pcs.size(), 2u);
+  EXPECT_EQ(c.pcs[0].lo, 0x80000000u);
+  EXPECT_EQ(c.pcs[0].hi, 0x80001000u);
+  EXPECT_EQ(c.pcs[1].lo, 0x1000u);
+  EXPECT_EQ(c.pcs[1].hi, 0x1010u);
+  EXPECT_EQ(c.modes, (1u << riscv::RiscvHart::kModeS) | (1u << riscv::RiscvHart::kModeVU));
+  EXPECT_EQ(c.harts, 0b1001u);
+  EXPECT_EQ(c.window_begin, 1000u);
+  EXPECT_EQ(c.window_end, 1500u);
+  EXPECT_TRUE(c.mem);
+  EXPECT_TRUE(c.csr);
+  EXPECT_FALSE(c.disasm);
+}
+
+TEST(Cli, TraceDefaultsTraceEverything) {
+  const TraceConfig c = parse({"-kernel", "k", "--trace", "t.log"}).trace_config;
+  EXPECT_TRUE(c.pcs.empty());
+  EXPECT_EQ(c.modes, ~0u);
+  EXPECT_EQ(c.harts, ~0ull);
+  EXPECT_FALSE(c.windowed());
+  EXPECT_FALSE(c.mem);
+  EXPECT_FALSE(c.csr);
+  EXPECT_TRUE(c.disasm);
+  const TraceConfig open = parse({"-kernel", "k", "--trace", "t", "--trace-window", "0x10-"}).trace_config;
+  EXPECT_EQ(open.window_begin, 16u);
+  EXPECT_EQ(open.window_end, ~0ull);
+}
+
+TEST(Cli, TraceFiltersNeedTrace) {
+  for (const char* flag : {"--trace-mem", "--trace-csr", "--trace-spike"})
+    EXPECT_EQ(error_of({"-kernel", "k", flag}), std::string(flag) + " needs --trace FILE");
+  EXPECT_EQ(error_of({"-kernel", "k", "--trace-pc", "0-4"}), "--trace-pc needs --trace FILE");
+  EXPECT_EQ(error_of({"-kernel", "k", "--trace-priv", "M"}), "--trace-priv needs --trace FILE");
+  EXPECT_EQ(error_of({"-kernel", "k", "--trace-hart", "0"}), "--trace-hart needs --trace FILE");
+  EXPECT_EQ(error_of({"-kernel", "k", "--trace-window", "0-4"}), "--trace-window needs --trace FILE");
+}
+
+TEST(Cli, MalformedTraceFilters) {
+  const auto err = [](const char* flag, const char* value) {
+    return error_of({"-kernel", "k", "-smp", "2", "--trace", "t", flag, value});
+  };
+  EXPECT_EQ(err("--trace-pc", "0x1000"), "--trace-pc 0x1000: expected LO-HI or LO+LEN (hex with 0x, or decimal)");
+  EXPECT_EQ(err("--trace-pc", "0x2000-0x1000"),
+            "--trace-pc 0x2000-0x1000: the end must be above the start (the range is [start, end))");
+  EXPECT_EQ(err("--trace-pc", "0x1000+0"), "--trace-pc 0x1000+0: the length is 0");
+  EXPECT_EQ(err("--trace-pc", "0xffffffffffffffff+2"), "--trace-pc 0xffffffffffffffff+2: the range runs past 2^64");
+  EXPECT_TRUE(has(err("--trace-pc", "0x1000-"), "expected LO-HI or LO+LEN")) << "only the window is open-ended";
+  EXPECT_TRUE(has(err("--trace-pc", "zz-0x10"), "expected LO-HI"));
+  EXPECT_TRUE(has(err("--trace-pc", "-5-10"), "expected LO-HI"));
+  EXPECT_EQ(err("--trace-priv", "M,H"), "--trace-priv M,H: unknown mode 'H' (available: M, S or HS, U, VS, VU)");
+  EXPECT_EQ(err("--trace-priv", "M,"), "--trace-priv M,: empty mode (stray comma?)");
+  EXPECT_EQ(err("--trace-hart", "2"), "--trace-hart 2: no hart 2 (the machine has harts 0 to 1; see -smp)");
+  EXPECT_EQ(err("--trace-hart", "0,x"), "--trace-hart 0,x: 'x' is not a hart number");
+  EXPECT_EQ(err("--trace-window", "10"),
+            "--trace-window 10: expected START-END, START+COUNT or START- (decimal or 0x hex)");
+  EXPECT_TRUE(has(err("--trace-window", "10-10"), "the end must be above the start"));
+  EXPECT_EQ(err("--trace-priv", ""), "--trace-priv needs modes, e.g. --trace-priv S,U");
+}
+
+TEST(Cli, DebugLogFlags) {
+  const CliOptions o = parse({"-kernel", "k", "-d", "int,exception,mmu,dev", "-D", "log.txt"});
+  EXPECT_EQ(o.log_categories, log_category::kInterrupt | log_category::kException | log_category::kMmu |
+                                  log_category::kDevice);
+  EXPECT_EQ(o.log_file, "log.txt");
+  EXPECT_EQ(parse({"-kernel", "k", "-d", "exc"}).log_file, "") << "stderr";
+  EXPECT_EQ(parse({"-kernel", "k"}).log_categories, 0u);
+  EXPECT_TRUE(parse({"-d", "help"}).log_help);
+  EXPECT_TRUE(has(error_of({"-kernel", "k", "-d", "int,cpu"}), "-d cpu: unknown log item"));
+  EXPECT_EQ(error_of({"-kernel", "k", "-d", ""}), "-d needs log items, e.g. -d int,exc ('-d help' lists them)");
+  EXPECT_EQ(error_of({"-kernel", "k", "-D", "log.txt"}), "-D sets where the -d log goes: give -d ITEMS too");
+  EXPECT_EQ(error_of({"-kernel", "k", "-d", "int", "-D", ""}), "-D needs a file name");
+  EXPECT_EQ(parse({"-kernel", "k", "-dtb", "x.dtb"}).virt.dtb, "x.dtb") << "-dtb is not -d tb";
 }
 
 }  // namespace

@@ -12,6 +12,8 @@
 
 namespace orrery {
 
+class DebugLog;
+
 // Host memory obtained with mmap (lazily committed, zero-filled), so a large
 // guest RAM costs only what the guest touches.
 class HostMemory {
@@ -129,12 +131,19 @@ class Bus {
   // The physical map, one region a line (like QEMU's `info mtree`).
   void print_map(std::ostream& out) const;
 
+  // Log MMIO accesses to `log` (-d dev) when categories has
+  // log_category::kDevice; nullptr: no log.
+  void set_log(DebugLog* log, unsigned categories);
+
  private:
   void insert(BusRegion region);
   bool is_code_slow(const std::uint8_t* p) const;
   void note_write_slow(const std::uint8_t* p, std::uint64_t len);
   // Clears the marks of the pages of r overlapping [off, off+len).
   void invalidate_code(BusRegion& r, std::uint64_t off, std::uint64_t len);
+  void log_device_access(const BusRegion& r, Addr pa, unsigned size, std::uint64_t value, bool write, bool ok) const;
+  DebugLog* log_ = nullptr;
+  bool log_devices_ = false;
   BusRegion* region_of_host(const std::uint8_t* p);
   std::vector<BusRegion> regions_;
   mutable std::size_t last_found_ = 0;  // find()'s last hit (one host thread uses a bus)

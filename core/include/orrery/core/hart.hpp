@@ -10,6 +10,7 @@ namespace orrery {
 class DebugControl;
 class DebugTarget;
 
+class DebugLog;
 class StateReader;
 class StateWriter;
 class TraceWriter;
@@ -131,6 +132,12 @@ class Hart {
 
   // nullptr turns tracing off.
   void set_trace(TraceWriter* trace) { trace_ = trace; }
+  // The -d log (nullptr: none). The categories are copied, so a hot path
+  // tests log_mask_ alone.
+  void set_log(DebugLog* log, unsigned categories) {
+    log_ = log;
+    log_mask_ = log ? categories : 0;
+  }
 
   // Checkpoints (core/checkpoint.hpp): everything the hart holds beyond its
   // construction, its timing model included; only between slices. Harts
@@ -141,6 +148,8 @@ class Hart {
  protected:
   DebugControl* debug_ = nullptr;
   TraceWriter* trace_ = nullptr;
+  DebugLog* log_ = nullptr;
+  unsigned log_mask_ = 0;  // log_category bits; 0 without a log
   bool yield_ = false;
   bool loop_switch_ = false;  // yield_ is only a loop switch
   bool leave_block_ = false;

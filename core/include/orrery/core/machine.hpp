@@ -80,6 +80,9 @@ class Machine {
   // do not run it) and begin_slice ends the run with StopReason::DebugStop;
   // calling run_slice again, without start_run, resumes.
   void set_debug(DebugControl* debug);
+  // The -d log (core/trace.hpp), handed to the bus and every hart; nullptr:
+  // none. The log must outlive the run.
+  void set_log(DebugLog* log);
   // Device::sync() of every device; the errors, one line each.
   std::vector<std::string> sync_devices();
   // Runs on a guest-requested reset (after devices reset): reload images and
@@ -140,6 +143,7 @@ class Machine {
   std::vector<std::pair<std::string, Stateful*>> extra_state_;
   const volatile std::sig_atomic_t* stop_flag_ = nullptr;
   DebugControl* debug_ = nullptr;
+  DebugLog* log_ = nullptr;
   bool finish_run(RunOutcome& out, StopReason reason) const;
   // The slice in progress (begin_slice/step_slice/end_slice).
   enum class HartPhase : std::uint8_t { Start, Main, Grace };

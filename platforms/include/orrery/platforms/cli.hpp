@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "orrery/core/trace.hpp"
 #include "orrery/platforms/riscv_virt.hpp"
 
 namespace orrery {
@@ -15,6 +16,10 @@ struct CliOptions {
   RiscvVirtConfig virt;
   std::uint64_t max_insns = 0;
   std::string trace;
+  TraceConfig trace_config;  // --trace-pc, -priv, -hart, -window, -mem, -csr, -spike
+  unsigned log_categories = 0;  // -d ITEMS (core/trace.hpp log_category bits)
+  std::string log_file;         // -D FILE; empty: stderr
+  bool log_help = false;        // -d help
   std::string engine = "threaded";  // lockstep-proven identical to "interp"
   std::string rtc;  // -rtc as given (parsed into virt.rtc_*)
   bool lockstep = false;

@@ -302,6 +302,8 @@ class RiscvHart final : public Hart, public DebugTarget {
 
   // ---- observation: what the timing model and the PMU see (timing_glue.cpp) ----
   enum ModeIndex : unsigned { kModeM, kModeS, kModeU, kModeVS, kModeVU, kModes };
+  // As --trace-priv and the -d log spell them.
+  static constexpr std::string_view kModeNames[kModes] = {"M", "S", "U", "VS", "VU"};
   static unsigned mode_of(Priv priv, bool virt) {
     if (priv == kPrivM) return kModeM;
     if (virt) return priv == kPrivU ? kModeVU : kModeVS;
@@ -476,7 +478,26 @@ class RiscvHart final : public Hart, public DebugTarget {
   bool fetch_half(Addr va, std::uint16_t& half);
   bool load_slow(Addr va, unsigned size, std::uint64_t& value);
   bool store_slow(Addr va, unsigned size, std::uint64_t value);
-  void trace_commit(const Decoded& d, std::uint64_t pc);
+  // ---- the commit trace (trace.cpp) ----
+  // What a trace line needs from before the instruction executed: it may
+  // overwrite its own sources (ld a0, 0(a0)), change the mode (mret) or
+  // consume the reservation (sc).
+  struct TraceBefore {
+    std::uint64_t rs1 = 0, rs2 = 0;
+    Addr reservation = 0;
+    bool reserved = false;
+    Priv priv = kPrivM;
+    unsigned mode = kModeM;
+  };
+  TraceBefore trace_before(const Decoded& d) const {
+    return {x_[d.rs1], x_[d.rs2], reservation_, reservation_valid_, priv_, mode_index()};
+  }
+  // An instruction retired while tracing: count it, filter, write its line.
+  void trace_retired(const Decoded& d, Addr pc, const TraceBefore& before);
+  void trace_commit(const Decoded& d, Addr pc, const TraceBefore& before);
+  std::string register_record(const Decoded& d) const;
+  const CsrSpec* written_csr(const Decoded& d) const;
+  std::string memory_records(const Decoded& d, const TraceBefore& before) const;
   template <class Ar>
   void checkpoint_state(Ar& ar);
   void take_interrupt_if_pending();
@@ -505,7 +526,12 @@ class RiscvHart final : public Hart, public DebugTarget {
   bool access_phys(Addr va, Addr pa, unsigned size, mmu::Access access, Priv priv, std::uint64_t& value);
   bool load_in(Ctx ctx, Addr va, unsigned size, bool hlvx, std::uint64_t& value);
   bool store_in(Ctx ctx, Addr va, unsigned size, std::uint64_t value);
-  void raise_xlate(mmu::Access access, Xlate kind, Addr tval, Addr gpa);
+  // The stage whose walk faulted (for the -d mmu log).
+  enum class Regime : std::uint8_t { Satp, Vsatp, Hgatp };
+  void raise_xlate(mmu::Access access, Xlate kind, Addr tval, Addr gpa, Regime regime);
+  // ---- the -d log (trap_log.cpp) ----
+  void log_trap(std::uint64_t code, std::uint64_t tval, bool interrupt, unsigned from_mode, Addr epc);
+  void log_xlate_fault(mmu::Access access, Xlate kind, Addr va, Addr gpa, Regime regime);
   void set_mode(Priv p, bool v) {
     priv_ = p;
     virt_ = v;
