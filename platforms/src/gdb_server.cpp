@@ -196,15 +196,28 @@ std::optional<std::string> Server::resume(std::string_view p) {
 }
 
 std::string Server::breakpoint(std::string_view p, bool insert) {
-  // Z0 (software) and Z1 (hardware) are both pc comparisons: nothing is
-  // written into guest memory, so they work before the address is mapped.
-  if (p.size() < 3 || (p[1] != '0' && p[1] != '1') || p[2] != ',') return {};  // watchpoints: not yet
+  if (p.size() < 3 || p[1] < '0' || p[1] > '4' || p[2] != ',') return {};  // an unknown type: unsupported
   const auto r = two_numbers(p.substr(3));
   if (!r) return std::string(kError);
+  if (p[1] == '0' || p[1] == '1') {
+    // Z0 (software) and Z1 (hardware) are both pc comparisons: nothing is
+    // written into guest memory, so they work before the address is mapped.
+    if (insert) {
+      debug_.add_breakpoint(r->first);
+    } else {
+      debug_.remove_breakpoint(r->first);
+    }
+    return "OK";
+  }
+  // Z2 write, Z3 read, Z4 access watchpoints: addr,length of virtual addresses.
+  using Kind = DebugControl::WatchKind;
+  const Kind kind = p[1] == '2' ? Kind::Write : p[1] == '3' ? Kind::Read : Kind::Access;
+  if (r->second == 0) return std::string(kError);
+  const DebugControl::Watch w{r->first, r->second, kind};
   if (insert) {
-    debug_.add_breakpoint(r->first);
+    debug_.add_watchpoint(w);
   } else {
-    debug_.remove_breakpoint(r->first);
+    debug_.remove_watchpoint(w);
   }
   return "OK";
 }
@@ -214,6 +227,12 @@ std::string Server::stop_reply(const DebugControl::Stop& stop) {
   g_hart_ = static_cast<int>(stop.hart);
   std::string reply = fmt::format("T05thread:{:x};", stop.hart + 1);
   if (stop.kind == DebugControl::StopKind::Breakpoint) reply += "swbreak:;";
+  if (stop.kind == DebugControl::StopKind::Watchpoint) {
+    // The remote protocol's stop reasons (GDB manual, "Stop Reply Packets").
+    using Kind = DebugControl::WatchKind;
+    const char* reason = stop.watch.kind == Kind::Write ? "watch" : stop.watch.kind == Kind::Read ? "rwatch" : "awatch";
+    reply += fmt::format("{}:{:x};", reason, stop.watch_addr);
+  }
   return reply;
 }
 

@@ -7,11 +7,13 @@
 #      tools/build-linux, `break start_kernel` from vmlinux's symbols (a pc
 #      comparison: the address is not mapped when it is set), continue,
 #      registers, memory through the kernel's page tables, stepi. Skipped
-#      when the guest images are not built.
-# Usage: gdb_test.sh ORRERY COUNT_ELF
+#      when the guest images are not built;
+#   3. watchpoints (write, then read) on a bare-metal guest's variable.
+# Usage: gdb_test.sh ORRERY COUNT_ELF [WATCH_ELF]
 set -u
 orrery=$1
 count_elf=$2
+watch_elf=${3:-}
 cache=${ORRERY_CACHE:-$HOME/.cache/orrery}
 command -v gdb-multiarch >/dev/null 2>&1 || { echo "gdb_test: gdb-multiarch is not installed"; exit 1; }
 tmp=$(mktemp -d)
@@ -67,6 +69,17 @@ session bare-metal -bios none -kernel "$count_elf" -- -ex 'info registers pc' -e
   -ex 'x/2wx 0x80000000' -ex 'set $t0 = 5' -ex 'p $t0' "$count_elf"
 expect bare-metal '^pc  *0x1000' 'Breakpoint 1, 0x0000000080000008 in _start' '^t0  *0x3e7' \
   '^pc  *0x80000004' '= 0xa00000000' '^\$2 = 3' '0x3e800293	0xfff28293' '^\$3 = 5'
+
+# Watchpoints: monitor_target.elf counts in `counter` forever (a symbol
+# without debug information, hence the cast). Each continue stops after the
+# store that changed it, with gdb's old and new values.
+if [ -n "$watch_elf" ]; then
+  session watchpoint -bios none -kernel "$watch_elf" -- -ex 'watch *(long *)&counter' -ex continue -ex continue \
+    -ex 'delete' -ex 'rwatch *(long *)&counter' -ex continue -ex 'info registers pc' "$watch_elf"
+  expect watchpoint 'Hardware watchpoint 1: \*(long \*)&counter' '^Old value = 0$' '^New value = 1$' \
+    '^Old value = 1$' '^New value = 2$' 'Hardware read watchpoint 2: \*(long \*)&counter' '^Value = 2$' \
+    '^pc  *0x800'
+fi
 
 if [ -f "$cache/linux/Image" ] && [ -f "$cache/linux/build/vmlinux" ] && [ -f "$cache/initramfs/initramfs.cpio.gz" ]; then
   session linux -m 256M -kernel "$cache/linux/Image" -initrd "$cache/initramfs/initramfs.cpio.gz" -append console=ttyS0 \

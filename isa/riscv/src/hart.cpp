@@ -202,8 +202,9 @@ std::uint64_t RiscvHart::run_loop(std::uint64_t budget) {
     }
     execute_next<kHooks, kObserve>();
     if constexpr (kHooks) {
-      if (stepping) {
-        debug_->note_stop(id(), DebugControl::StopKind::Step);
+      if (stepping) debug_->note_stop(id(), DebugControl::StopKind::Step);
+      // A step, or a watchpoint the instruction hit: stop after it.
+      if (debug_ && debug_->stop_pending()) {
         request_yield();
         break;
       }
@@ -229,12 +230,15 @@ inline void RiscvHart::execute_next() {
   if ((raw & 3) != 3) raw &= 0xffff;
   const Decoded& d = decode_cache_.lookup(raw);
   [[maybe_unused]] TraceBefore before;
+  [[maybe_unused]] bool watching = false;
   if constexpr (kTrace) {
-    if (trace_) before = trace_before(d);
+    watching = debug_ && debug_->watching();
+    if (trace_ || watching) before = trace_before(d);
   }
   execute<kObserve>(d, raw, d.exec);
   if constexpr (kTrace) {
     if (trace_ && !trapped_) trace_retired(d, pc, before);
+    if (watching && !trapped_) check_watchpoints(d, before);
   }
 }
 

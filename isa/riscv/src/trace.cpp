@@ -14,40 +14,11 @@
 
 #include "orrery/core/trace.hpp"
 #include "orrery/riscv/hart.hpp"
+#include "mem_op.hpp"
 
 namespace orrery::riscv {
 
 namespace {
-
-// A memory instruction's access, from its (expanded, 32-bit) encoding: the
-// major opcode gives the kind, funct3 (or HLV/HSV's funct7) the size.
-struct MemOp {
-  enum class Kind : std::uint8_t { None, Load, Store, LoadReserved, StoreConditional, Amo };
-  Kind kind = Kind::None;
-  unsigned size = 0;
-  bool offset = false;    // the address is rs1 + imm (else rs1: A, HLV/HSV)
-  bool fp_data = false;   // a store of an f register
-};
-
-MemOp mem_op(std::uint32_t insn) {
-  using K = MemOp::Kind;
-  const unsigned funct3 = (insn >> 12) & 7;
-  const unsigned size = 1u << (funct3 & 3);
-  switch (insn & 0x7f) {
-    case 0x03: case 0x07: return {K::Load, size, true, false};  // LOAD, LOAD-FP
-    case 0x23: return {K::Store, size, true, false};              // STORE
-    case 0x27: return {K::Store, size, true, true};               // STORE-FP
-    case 0x2f: {                                                  // AMO: funct5 2 = LR, 3 = SC
-      const unsigned funct5 = insn >> 27;
-      const K kind = funct5 == 2 ? K::LoadReserved : funct5 == 3 ? K::StoreConditional : K::Amo;
-      return {kind, size, false, false};
-    }
-    case 0x73:  // SYSTEM with funct3 4: HLV/HLVX (funct7 even) and HSV (odd); funct7[2:1] = log2 size
-      if (funct3 != 4) return {};
-      return {((insn >> 25) & 1) ? K::Store : K::Load, 1u << ((insn >> 26) & 3), false, false};
-    default: return {};
-  }
-}
 
 std::string read_record(Addr addr) { return fmt::format(" mem 0x{:016x}", addr); }
 
@@ -132,8 +103,7 @@ std::string RiscvHart::memory_records(const Decoded& d, const TraceBefore& befor
     case K::LoadReserved: return read_record(addr);
     case K::Store: return write_record(addr, op.fp_data ? f_[d.rs2] : before.rs2, op.size);
     case K::StoreConditional:
-      // It wrote iff the reservation was held for this address (take_reservation).
-      return before.reserved && before.reservation == addr ? write_record(addr, before.rs2, op.size) : "";
+      return sc_succeeded(addr, before) ? write_record(addr, before.rs2, op.size) : "";
     case K::Amo: {
       // A read, then a write of what the operation computed, which is now
       // in memory: AMOs only reach RAM, so reading it back is harmless.

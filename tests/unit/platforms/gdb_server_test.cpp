@@ -91,7 +91,60 @@ TEST_F(GdbServerTest, BreakpointContinueAndStep) {
   EXPECT_EQ(resume("vCont;s:1;c"), "T05thread:1;");
   EXPECT_EQ(ask("p20"), "0c00008000000000");
   EXPECT_EQ(ask("pa"), "0300000000000000");
-  EXPECT_EQ(ask("Z2,80000000,4"), "") << "watchpoints are not supported yet";
+  EXPECT_EQ(ask("Z5,80000000,4"), "") << "an unknown kind is unsupported";
+}
+
+// Watchpoints stop after the instruction whose data access touched the range.
+class GdbWatchTest : public ::testing::Test {
+ protected:
+  GdbWatchTest() {
+    RiscvVirtConfig config;
+    config.bios = "none";
+    config.kernel = test::write_words("gdb_watch_kernel", {
+                                                              0x00001297,  // auipc t0, 1: t0 = 0x80001000
+                                                              0x00a2a023,  // sw a0, 0(t0)
+                                                              0x0042a583,  // lw a1, 4(t0)
+                                                              0x0082a603,  // lw a2, 8(t0)
+                                                              0x00a2a62f,  // amoadd.w a2, a0, (t0)
+                                                              0x0000006f,  // j .
+                                                          });
+    build_riscv_virt(machine_, config, console_);
+    machine_.set_debug(&debug_);
+    machine_.start_run(0);
+  }
+  std::string ask(std::string_view packet) { return server_.handle(packet).value_or("<resumed>"); }
+  std::string resume() {
+    EXPECT_FALSE(server_.handle("c"));
+    RunOutcome out;
+    while (machine_.run_slice(out)) {
+    }
+    const auto stop = debug_.take_stop();
+    return stop ? server_.stop_reply(*stop) : "<no stop>";
+  }
+  Machine machine_;
+  StringBackend console_;
+  DebugControl debug_;
+  Server server_{machine_, debug_};
+};
+
+TEST_F(GdbWatchTest, WriteReadAndAccessWatchpoints) {
+  EXPECT_EQ(ask("Z2,80001000,4"), "OK");
+  EXPECT_EQ(ask("Z3,80001006,1"), "OK") << "one byte inside the lw's word";
+  EXPECT_EQ(ask("Z2,80001008,4"), "OK") << "written by nothing: lw a2 reads it";
+  EXPECT_EQ(ask("Z0,80000014,4"), "OK");
+  EXPECT_EQ(ask("Z2,80001000,0"), "E01") << "a watchpoint needs a length";
+  EXPECT_EQ(resume(), "T05thread:1;watch:80001000;");
+  EXPECT_EQ(ask("p20"), "0800008000000000") << "after the store";
+  EXPECT_EQ(resume(), "T05thread:1;rwatch:80001006;");
+  EXPECT_EQ(ask("p20"), "0c00008000000000") << "after the load";
+  EXPECT_EQ(resume(), "T05thread:1;watch:80001000;") << "the AMO writes; lw a2 was no write";
+  EXPECT_EQ(ask("p20"), "1400008000000000");
+  EXPECT_EQ(ask("z2,80001000,4"), "OK");
+  EXPECT_EQ(ask("z3,80001006,1"), "OK");
+  EXPECT_EQ(ask("z2,80001008,4"), "OK");
+  EXPECT_EQ(ask("Z4,80001004,4"), "OK");
+  EXPECT_EQ(resume(), "T05thread:1;swbreak:;") << "nothing accesses 0x80001004 any more";
+  EXPECT_EQ(ask("p20"), "1400008000000000");
 }
 
 }  // namespace

@@ -7,7 +7,9 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <algorithm>
 #include <unordered_set>
+#include <vector>
 
 #include "orrery/core/types.hpp"
 
@@ -42,34 +44,72 @@ class DebugTarget {
 };
 
 // The debugger's hold on a machine, shared by its harts and the machine:
-// breakpoints (stop before executing the instruction at an address), the
-// hart being single-stepped, and why the machine last stopped. Harts check
+// breakpoints (stop before executing the instruction at an address),
+// watchpoints (stop after an instruction whose data access touched a
+// range of virtual addresses), the hart being single-stepped, and why the
+// machine last stopped. Harts check
 // it only while active(), and then run on their interpreter (both engines
 // stop at the same instruction). The machine ends the slice and the run
 // (StopReason::DebugStop) once a stop is recorded; Machine::run_slice
 // resumes.
 class DebugControl {
  public:
-  enum class StopKind { Breakpoint, Step, Interrupt };
+  enum class StopKind { Breakpoint, Step, Interrupt, Watchpoint };
+  // GDB's Z2, Z3, Z4: stop on writes, reads, or both.
+  enum class WatchKind { Write, Read, Access };
+  struct Watch {
+    Addr addr = 0;
+    Addr len = 0;
+    WatchKind kind = WatchKind::Write;
+    bool operator==(const Watch&) const = default;
+  };
   struct Stop {
     unsigned hart = 0;
     StopKind kind = StopKind::Interrupt;
+    Watch watch{};       // Watchpoint: the one hit
+    Addr watch_addr = 0;  // ... and the first byte of it the access touched
   };
 
   void add_breakpoint(Addr pc) { breakpoints_.insert(pc); }
   bool remove_breakpoint(Addr pc) { return breakpoints_.erase(pc) != 0; }
   bool is_breakpoint(Addr pc) const { return breakpoints_.contains(pc); }
 
+  void add_watchpoint(const Watch& w) { watches_.push_back(w); }
+  bool remove_watchpoint(const Watch& w) {
+    for (auto it = watches_.begin(); it != watches_.end(); ++it) {
+      if (*it == w) {
+        watches_.erase(it);
+        return true;
+      }
+    }
+    return false;
+  }
+  bool watching() const { return !watches_.empty(); }
+  // A data access of `size` bytes at virtual `addr`: records a watchpoint
+  // stop for `hart` if it reads (or writes) a watched range that watches
+  // reads (or writes); true if so.
+  bool check_access(unsigned hart, Addr addr, unsigned size, bool read, bool write) {
+    for (const Watch& w : watches_) {
+      const bool kind_matches = w.kind == WatchKind::Access || (w.kind == WatchKind::Read ? read : write);
+      // Overlap of [addr, addr + size) and [w.addr, w.addr + w.len), wrap-safe.
+      const bool overlaps = addr - w.addr < w.len || w.addr - addr < size;
+      if (kind_matches && overlaps) {
+        if (!stop_) stop_ = Stop{hart, StopKind::Watchpoint, w, std::max(addr, w.addr)};
+        return true;
+      }
+    }
+    return false;
+  }
   // Step `hart` by one instruction at the next resume (with its interrupts
   // masked, as QEMU's gdbstub does by default); -1: no stepping.
   void set_stepping(int hart) { stepping_ = hart; }
   bool stepping(unsigned hart) const { return stepping_ == static_cast<int>(hart); }
 
-  bool active() const { return !breakpoints_.empty() || stepping_ >= 0; }
+  bool active() const { return !breakpoints_.empty() || !watches_.empty() || stepping_ >= 0; }
 
   // The first stop recorded wins until it is taken.
   void note_stop(unsigned hart, StopKind kind) {
-    if (!stop_) stop_ = Stop{hart, kind};
+    if (!stop_) stop_ = Stop{hart, kind, {}, 0};
   }
   bool stop_pending() const { return stop_.has_value(); }
   std::optional<Stop> take_stop() {
@@ -81,6 +121,7 @@ class DebugControl {
 
  private:
   std::unordered_set<Addr> breakpoints_;
+  std::vector<Watch> watches_;
   int stepping_ = -1;
   std::optional<Stop> stop_;
 };

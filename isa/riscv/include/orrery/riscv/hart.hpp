@@ -498,6 +498,11 @@ class RiscvHart final : public Hart, public DebugTarget {
   std::string register_record(const Decoded& d) const;
   const CsrSpec* written_csr(const Decoded& d) const;
   std::string memory_records(const Decoded& d, const TraceBefore& before) const;
+  // An SC at virtual addr that just ran wrote iff the reservation it found
+  // was for the address's physical page (take_reservation).
+  bool sc_succeeded(Addr addr, const TraceBefore& before) const;
+  // After an instruction retired under a debugger with watchpoints (watch.cpp).
+  void check_watchpoints(const Decoded& d, const TraceBefore& before);
   template <class Ar>
   void checkpoint_state(Ar& ar);
   void take_interrupt_if_pending();
