@@ -86,7 +86,7 @@ void CheckpointFile::write(const std::string& path) const {
   // interrupted save never leaves half a checkpoint under the name.
   const std::string tmp = path + ".tmp";
   std::unique_ptr<std::FILE, FileCloser> f(std::fopen(tmp.c_str(), "wb"));
-  if (!f) throw Error(fmt::format("cannot write checkpoint '{}': {}", tmp, std::strerror(errno)));
+  if (!f) throw Error(fmt::format("cannot write checkpoint '{}': {}", path, std::strerror(errno)));
   bool ok = std::fwrite(kMagic, 1, sizeof kMagic, f.get()) == sizeof kMagic;
   const std::uint32_t version = kFormatVersion;
   ok = ok && std::fwrite(&version, sizeof version, 1, f.get()) == 1;

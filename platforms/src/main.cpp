@@ -137,13 +137,19 @@ int run(const orrery::CliOptions& options) {
   bool saved = options.save_file.empty();
   // Between slices: the --save-at checkpoint, and the monitor, which holds
   // the guest still while it is open.
+  std::string save_error;  // a failed --save-at ends the run; the drives are still synced
   const auto between_slices = [&] {
     if (!saved && machine.executed() >= options.save_at) {
       saved = true;
       console.flush();
-      orrery::save_snapshot(machine, options.virt, options.save_file);
-      std::cerr << fmt::format("orrery: checkpoint after {} instructions saved to {}\n", machine.executed(),
-                               options.save_file);
+      try {
+        orrery::save_snapshot(machine, options.virt, options.save_file);
+        std::cerr << fmt::format("orrery: checkpoint after {} instructions saved to {}\n", machine.executed(),
+                                 options.save_file);
+      } catch (const orrery::Error& e) {
+        save_error = e.what();
+        machine.request_exit(kExitError);
+      }
     }
     serve_monitor(console, monitor, signals.flag());
     if (monitor.quit_requested()) {
@@ -166,6 +172,13 @@ int run(const orrery::CliOptions& options) {
   if (options.stats) orrery::print_stats(machine, seconds, std::cerr);
   if (!options.stats_json.empty()) orrery::write_stats_json(machine, seconds, options.stats_json);
   if (!synced) return kExitError;
+  if (!save_error.empty()) {
+    std::cerr << "orrery: error: " << save_error << "\n";
+    return kExitError;
+  }
+  if (!saved && outcome.reason != orrery::StopReason::HostStop)
+    std::cerr << fmt::format("orrery: the run ended after {} instructions, before --save-at {}: no checkpoint saved\n",
+                             outcome.executed, options.save_at);
   if (outcome.reason == orrery::StopReason::HostStop) {
     // As QEMU says it; the guest's writes are in the images by now.
     std::cerr << fmt::format("\norrery: terminating on signal {}\n", signals.received());
