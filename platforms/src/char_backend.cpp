@@ -135,6 +135,7 @@ void StdioBackend::receive(const std::uint8_t* data, std::size_t n) {
       case 'C': toggle_monitor(); break;
       case 'x':
       case 'X':
+        close_monitor();  // main holds the guest while it is open
         if (quit_) quit_();
         break;
       case 'h':

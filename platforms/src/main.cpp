@@ -59,6 +59,10 @@ void serve_monitor(orrery::StdioBackend& console, orrery::Monitor& monitor,
                    const volatile std::sig_atomic_t* stop_flag) {
   constexpr std::uint64_t kWaitNs = 100'000'000;
   while (console.monitor_open() && !*stop_flag) {
+    if (!console.input_open()) {  // the terminal went away: nobody can type `cont`
+      console.close_monitor();
+      return;
+    }
     std::string line;
     while (console.take_monitor_line(line)) {
       console.monitor_write(monitor.execute(line));
