@@ -97,7 +97,8 @@ void CheckpointFile::write(const std::string& path) const {
     ok = ok && std::fwrite(&name_size, sizeof name_size, 1, f.get()) == 1 &&
          std::fwrite(name.data(), 1, name.size(), f.get()) == name.size() &&
          std::fwrite(&size, sizeof size, 1, f.get()) == 1 &&
-         std::fwrite(payload.data(), 1, payload.size(), f.get()) == payload.size() &&
+         // An empty payload may have no data pointer, which fwrite must not get.
+         (payload.empty() || std::fwrite(payload.data(), 1, payload.size(), f.get()) == payload.size()) &&
          std::fwrite(&crc, sizeof crc, 1, f.get()) == 1;
   };
   for (const std::string& name : order_) put_section(name, sections_.at(name));

@@ -243,8 +243,9 @@ void load_section(const CheckpointFile& file, const std::string& name, Visit&& v
 }  // namespace
 
 CheckpointFile Machine::save_checkpoint() const {
-  if (running_ || hart_phase_ != HartPhase::Start)
-    throw Error("a checkpoint is taken between slices only");
+  if (running_ || hart_phase_ != HartPhase::Start) throw Error("a checkpoint is taken between slices only");
+  // A restored run would not know that it had ended.
+  if (exit_requested_) throw Error("the guest has asked to exit; its run is over");
   CheckpointFile file;
   save_section(file, "machine", [&](StateWriter& out) {
     out(static_cast<std::uint64_t>(harts_.size()), cycle_period_, quantum_, slice_start_, slices_, run_executed_);
@@ -271,9 +272,9 @@ void Machine::load_checkpoint(const CheckpointFile& file) {
   });
   for (const BusRegion& r : bus_.regions())
     if (r.host) load_section(file, "memory." + r.name, [&](StateReader& in) { load_memory(in, r.host, r.size); });
-  // Devices before harts: a hart re-arms its timer from mtime, which the
-  // timer device's state defines; the interrupt levels devices drive on
-  // load are the ones the harts saved.
+  // Devices before harts: the interrupt levels a device drives on load reach
+  // the harts, whose own load then sets the same levels from their saved
+  // state, so every hart ends with the levels it had.
   for (std::size_t i = 0; i < devices_.size(); ++i)
     load_section(file, device_section(i, *devices_[i]), [&](auto& in) { devices_[i]->load_state(in); });
   for (const auto& h : harts_) load_section(file, fmt::format("hart.{}", h->id()), [&](auto& in) { h->load_state(in); });

@@ -156,12 +156,26 @@ bool Imsic::write(Addr offset, unsigned size, std::uint64_t value) {
   return true;
 }
 
+void ImsicFile::save_state(StateWriter& out) const { out(eidelivery_, eithreshold_, eip_, eie_); }
+
+void ImsicFile::load_state(StateReader& in) {
+  in(eidelivery_, eithreshold_, eip_, eie_);
+  eidelivery_ &= 1;
+  eithreshold_ &= threshold_mask_;
+  for (unsigned w = 0; w < eip_.size(); ++w) {
+    eip_[w] &= word_mask(w);
+    eie_[w] &= word_mask(w);
+  }
+  level_ = eidelivery_ == 1 && top() != 0;
+  if (line_) line_(level_);
+}
+
 void Imsic::save_state(StateWriter& out) const {
-  for (const auto& f : files_) out(*f);
+  for (const auto& f : files_) f->save_state(out);
 }
 
 void Imsic::load_state(StateReader& in) {
-  for (auto& f : files_) in(*f);
+  for (auto& f : files_) f->load_state(in);
 }
 
 }  // namespace orrery

@@ -80,6 +80,17 @@ void Plic::save_state(StateWriter& out) const { const_cast<Plic*>(this)->checkpo
 
 void Plic::load_state(StateReader& in) {
   checkpoint_state(in);
+  // Only sources 1 .. sources_-1 exist: other pending or enable bits would
+  // name priorities the PLIC does not have.
+  for (unsigned w = 0; w < pending_.size(); ++w) {
+    std::uint32_t valid = ~std::uint32_t{0};
+    if (w == 0) valid &= ~std::uint32_t{1};
+    const unsigned past = sources_ - 32 * w;
+    if (past < 32) valid &= (std::uint32_t{1} << past) - 1;
+    pending_[w] &= valid;
+    for (Context& c : contexts_) c.enable[w] &= valid;
+  }
+  for (std::uint32_t& p : priority_) p &= priority_mask_;
   for (const Context& c : contexts_)
     if (c.line) c.line(c.level);
 }

@@ -143,7 +143,7 @@ int run(const orrery::CliOptions& options) {
   // the guest still while it is open.
   std::string save_error;  // a failed --save-at ends the run; the drives are still synced
   const auto between_slices = [&] {
-    if (!saved && machine.executed() >= options.save_at) {
+    if (!saved && !machine.exit_requested() && machine.executed() >= options.save_at) {
       saved = true;
       console.flush();
       try {

@@ -196,6 +196,7 @@ std::string Monitor::examine(std::string_view args, bool physical) const {
   } else if (!parse_number(args, addr)) {
     return fmt::format("{}: give an address (a number, 0x for hex, or $REG)\n", name);
   }
+  if (f.format == 'c') f.size = 1;  // as QEMU: characters are bytes, whatever the unit
   const DebugTarget* target = hart().debug_target();
   if (!physical && !target) return "x: this hart cannot translate; use xp\n";
   constexpr std::uint64_t kMaxUnits = 4096;

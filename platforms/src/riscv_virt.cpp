@@ -234,7 +234,13 @@ class ConsolePoll final : public Stateful {
     in(deadline);
     if (event_) machine_.events().cancel(event_);
     event_ = 0;
-    if (deadline != EventQueue::kNever) schedule(deadline);
+    if (deadline != EventQueue::kNever) {
+      schedule(deadline);
+    } else {
+      // The saving run's console had nothing more to do (its input had
+      // ended); this run's may, so it is asked at once.
+      poll();
+    }
   }
 
  private:

@@ -1,12 +1,31 @@
 #include "orrery/platforms/snapshot.hpp"
 
+#include <boost/crc.hpp>
 #include <fmt/format.h>
 
 namespace orrery {
 
 namespace {
+
 constexpr const char* kPlatformSection = "platform";
+
+// Two timing configurations with one name (a preset and an edited copy of
+// it) are told apart by their numbers.
+std::uint32_t timing_fingerprint(const timing::Config& c) {
+  StateWriter w;
+  w(c.frequency_hz, c.issue_width, c.latency, c.memory_latency, c.page_walk_levels, c.trap_penalty);
+  const timing::PredictorConfig& p = c.predictor;
+  w(p.kind, p.table_entries, p.history_bits, p.btb_entries, p.btb_ways, p.ras_entries, p.mispredict_penalty,
+    p.decode_redirect);
+  for (const timing::CacheConfig* cache : {&c.l1i, &c.l1d, &c.l2})
+    w(cache->size, cache->ways, cache->line, cache->latency, cache->replacement);
+  for (const timing::TlbConfig* tlb : {&c.itlb, &c.dtlb}) w(tlb->entries, tlb->ways);
+  boost::crc_32_type crc;
+  crc.process_bytes(w.data().data(), w.data().size());
+  return crc.checksum();
 }
+
+}  // namespace
 
 std::string machine_summary(const RiscvVirtConfig& config) {
   const char* aia = config.aia == VirtAia::None ? "none" : config.aia == VirtAia::Aplic ? "aplic" : "aplic-imsic";
@@ -14,7 +33,9 @@ std::string machine_summary(const RiscvVirtConfig& config) {
   for (const VirtioMmioSlot& s : config.virtio) slots += fmt::format("{}{}", slots.empty() ? "" : ",", s.slot);
   return fmt::format("machine=virt harts={} ram={:#x} h={} aia={} aia-guests={} virtio-slots=[{}] timing={} rtc={}",
                      config.harts, config.ram_size, config.hypervisor ? "on" : "off", aia, config.aia_guests, slots,
-                     config.timing ? config.timing->name : "none", config.rtc_follows_guest ? "vm" : "host");
+                     config.timing ? fmt::format("{} ({:08x})", config.timing->name, timing_fingerprint(*config.timing))
+                                   : "none",
+                     config.rtc_follows_guest ? "vm" : "host");
 }
 
 void save_snapshot(const Machine& machine, const RiscvVirtConfig& config, const std::string& path) {

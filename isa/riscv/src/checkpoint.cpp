@@ -6,6 +6,7 @@
 #include "orrery/core/checkpoint.hpp"
 #include "orrery/core/machine.hpp"
 #include "orrery/riscv/hart.hpp"
+#include "pte.hpp"
 
 namespace orrery::riscv {
 
@@ -38,12 +39,18 @@ void RiscvHart::load_state(StateReader& in) {
   const std::uint64_t misa = misa_;  // the extensions this hart was built with
   checkpoint_state(in);
   in.check(misa_ == misa, "misa (saved with another -cpu?)");
-  // What an instruction could never leave behind is refused, so no later
-  // step indexes or shifts by a loaded value it does not expect.
+  // Values no instruction could leave behind are refused where a later
+  // step would index, shift or switch on them unchecked.
   in.check(priv_ == kPrivM || priv_ == kPrivS || priv_ == kPrivU, "the privilege mode");
   in.check(!virt_ || (config_.has_h && priv_ != kPrivM), "V");
   in.check((pc_ & 1) == 0, "pc");
   in.check(frm_ < 8 && fflags_ < 32, "frm/fflags");
+  // WARL fields the CSR writes never leave illegal, which later steps
+  // decode without checking (paging modes, PMP addresses, MPP).
+  in.check(valid_atp_mode(satp_) && valid_atp_mode(vsatp_) && valid_atp_mode(hgatp_), "satp/vsatp/hgatp MODE");
+  for (unsigned i = 0; i < kPmpEntries; ++i)
+    in.check((pmpaddr_[i] >> 54) == 0 && (pmpcfg_[i] & 0x60) == 0, "pmpaddr/pmpcfg");
+  in.check(((mstatus_ & mstatus::MPP) >> mstatus::MPP_SHIFT) != 2, "mstatus.MPP");
   Tick timer = 0;
   in(timer);
   bool timed = false;

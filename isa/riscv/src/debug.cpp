@@ -7,6 +7,7 @@
 
 #include "orrery/riscv/csr.hpp"
 #include "orrery/riscv/hart.hpp"
+#include "pte.hpp"
 
 namespace orrery::riscv {
 namespace {
@@ -30,7 +31,7 @@ bool canonical(Addr va, unsigned bits) {
   const std::int64_t sva = static_cast<std::int64_t>(va << (64 - bits)) >> (64 - bits);
   return static_cast<Addr>(sva) == va;
 }
-unsigned va_bits(std::uint64_t atp) { return 12 + 9 * (static_cast<unsigned>(atp >> 60) - 5); }
+unsigned va_bits(std::uint64_t atp) { return va_bits_for(static_cast<unsigned>(atp >> 60)); }
 
 }  // namespace
 

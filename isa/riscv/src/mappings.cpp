@@ -59,8 +59,12 @@ std::string RiscvHart::describe_mappings() const {
   const char* space = ctx.virt ? "vsatp (VS-stage; paddr is guest physical)" : "satp";
   if (mode == 0) return fmt::format("{}: Bare, virtual addresses are {}physical\n", space, ctx.virt ? "guest " : "");
   const unsigned levels = levels_for(mode);
-  const unsigned va_bits = 12 + 9 * levels;
+  const unsigned va_bits = va_bits_for(mode);
   MappingPrinter printer(4096);
+  // A guest's tables may point back at themselves: the walk reads at most
+  // this many entries, so the monitor always answers.
+  constexpr std::uint64_t kMaxEntries = 1u << 22;
+  std::uint64_t entries = 0;
   // Table addresses of the VS-stage are guest physical: the G-stage maps them.
   const auto table_host = [&](Addr table) -> const std::uint8_t* {
     if (ctx.virt && (hgatp_ >> 60) != 0) {
@@ -77,7 +81,7 @@ std::string RiscvHart::describe_mappings() const {
   const auto walk = [&](const auto& self, Addr table, int level, Addr prefix) -> void {
     const std::uint8_t* host = table_host(table);
     if (!host) return;
-    for (unsigned i = 0; i < 512; ++i) {
+    for (unsigned i = 0; i < 512 && entries < kMaxEntries; ++i, ++entries) {
       std::uint64_t entry;
       std::memcpy(&entry, host + i * 8, 8);
       if (!(entry & kPteV) || (!(entry & kPteR) && (entry & kPteW))) continue;
@@ -93,7 +97,9 @@ std::string RiscvHart::describe_mappings() const {
     }
   };
   walk(walk, (atp & kPpnMask) << 12, static_cast<int>(levels) - 1, 0);
-  return fmt::format("{} mode Sv{}\n", space, va_bits) + printer.finish();
+  const std::string cut =
+      entries < kMaxEntries ? "" : fmt::format("(the walk stopped after {} entries)\n", kMaxEntries);
+  return fmt::format("{} mode Sv{}\n", space, va_bits) + printer.finish() + cut;
 }
 
 std::string RiscvHart::disassemble_at(std::span<const std::uint8_t> bytes, Addr pc, unsigned& length) const {

@@ -5,6 +5,8 @@
 // it ran, so the load and store paths carry no hooks.
 #include <cstdint>
 
+#include "orrery/riscv/decode.hpp"
+
 namespace orrery::riscv {
 
 // A memory instruction's access, from its (expanded, 32-bit) encoding: the
@@ -35,6 +37,17 @@ inline MemOp mem_op(std::uint32_t insn) {
       return {((insn >> 25) & 1) ? K::Store : K::Load, 1u << ((insn >> 26) & 3), false, false};
     default: return {};
   }
+}
+
+// The access of decoded instruction d, whose rs1 held `rs1` before it ran:
+// its kind and size, and its (virtual) address.
+struct MemAccess {
+  MemOp op;
+  std::uint64_t addr = 0;
+};
+inline MemAccess mem_access(const Decoded& d, std::uint64_t rs1) {
+  const MemOp op = mem_op(d.len == 2 ? expand_compressed(static_cast<std::uint16_t>(d.raw)) : d.raw);
+  return {op, rs1 + (op.offset ? static_cast<std::uint64_t>(static_cast<std::int64_t>(d.imm)) : 0)};
 }
 
 }  // namespace orrery::riscv

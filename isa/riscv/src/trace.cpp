@@ -95,8 +95,7 @@ const CsrSpec* RiscvHart::written_csr(const Decoded& d) const {
 
 std::string RiscvHart::memory_records(const Decoded& d, const TraceBefore& before) const {
   using K = MemOp::Kind;
-  const MemOp op = mem_op(d.len == 2 ? expand_compressed(static_cast<std::uint16_t>(d.raw)) : d.raw);
-  const Addr addr = before.rs1 + (op.offset ? static_cast<std::uint64_t>(static_cast<std::int64_t>(d.imm)) : 0);
+  const auto [op, addr] = mem_access(d, before.rs1);
   switch (op.kind) {
     case K::None: return {};
     case K::Load:

@@ -12,16 +12,13 @@
 namespace orrery::riscv {
 
 bool RiscvHart::sc_succeeded(Addr addr, const TraceBefore& before) const {
-  if (!before.reserved) return false;
-  const std::optional<Addr> pa = debug_translate(addr);
-  return pa && *pa == before.reservation;
+  return before.reserved && before.reservation == addr;
 }
 
 void RiscvHart::check_watchpoints(const Decoded& d, const TraceBefore& before) {
   using K = MemOp::Kind;
-  const MemOp op = mem_op(d.len == 2 ? expand_compressed(static_cast<std::uint16_t>(d.raw)) : d.raw);
+  const auto [op, addr] = mem_access(d, before.rs1);
   if (op.kind == K::None) return;
-  const Addr addr = before.rs1 + (op.offset ? static_cast<std::uint64_t>(static_cast<std::int64_t>(d.imm)) : 0);
   const bool read = op.kind == K::Load || op.kind == K::LoadReserved || op.kind == K::Amo;
   const bool write = op.kind == K::Store || op.kind == K::Amo ||
                      (op.kind == K::StoreConditional && sc_succeeded(addr, before));

@@ -23,11 +23,13 @@ namespace orrery {
 
 // Saved as their bytes: numbers, enums and arrays or structs of them without
 // padding (padding would put indeterminate bytes in the file). Structs with
-// padding give themselves a state() member.
+// padding give themselves a state() member. Booleans never: a loaded byte
+// other than 0 or 1 would be an invalid bool, so they go one by one.
 template <class T>
-inline constexpr bool kRaw = std::is_arithmetic_v<std::remove_all_extents_t<T>> ||
-                             std::is_enum_v<std::remove_all_extents_t<T>> ||
-                             (std::is_trivially_copyable_v<T> && std::has_unique_object_representations_v<T>);
+inline constexpr bool kRaw =
+    !std::is_same_v<std::remove_cv_t<std::remove_all_extents_t<T>>, bool> &&
+    (std::is_arithmetic_v<std::remove_all_extents_t<T>> || std::is_enum_v<std::remove_all_extents_t<T>> ||
+     (std::is_class_v<T> && std::is_trivially_copyable_v<T> && std::has_unique_object_representations_v<T>));
 
 class StateWriter {
  public:

@@ -7,7 +7,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <algorithm>
 #include <unordered_set>
 #include <vector>
 
@@ -94,7 +93,7 @@ class DebugControl {
       // Overlap of [addr, addr + size) and [w.addr, w.addr + w.len), wrap-safe.
       const bool overlaps = addr - w.addr < w.len || w.addr - addr < size;
       if (kind_matches && overlaps) {
-        if (!stop_) stop_ = Stop{hart, StopKind::Watchpoint, w, std::max(addr, w.addr)};
+        if (!stop_) stop_ = Stop{hart, StopKind::Watchpoint, w, addr - w.addr < w.len ? addr : w.addr};
         return true;
       }
     }

@@ -107,13 +107,16 @@ class Machine {
   std::uint64_t slices() const { return slices_; }
   // Instructions of the run so far (with a loaded checkpoint's before them).
   std::uint64_t executed() const { return run_executed_; }
+  // The guest asked to end the run (it ends at the next slice boundary).
+  bool exit_requested() const { return exit_requested_; }
 
   std::uint64_t retired() const;
 
   // Checkpoints (docs/checkpoints.md). State that belongs to neither a hart
   // nor a device (a cache the harts share) is added by name.
   void add_state(std::string name, Stateful& object);
-  // Between slices (before a run, or after run_slice returned true): every
+  // Between slices (before a run, or after run_slice returned true), and
+  // not once the guest has asked to exit (its run is over): every
   // RAM/ROM region, hart, device and added state, and guest time. The
   // instructions of the run so far are kept, so a restored run's count
   // continues where this one was.

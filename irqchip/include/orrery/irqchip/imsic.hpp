@@ -57,14 +57,10 @@ class ImsicFile {
   unsigned ids() const { return ids_; }
 
   void reset();
-  // Checkpoints: the registers; load drives the line with the loaded level.
-  template <class Ar>
-  void state(Ar& ar) {
-    ar(eidelivery_, eithreshold_, eip_, eie_, level_);
-    if constexpr (Ar::kLoading) {
-      if (line_) line_(level_);
-    }
-  }
+  // Checkpoints: the registers. A load keeps only what the registers can
+  // hold (as their writes do) and drives the line with the level they give.
+  void save_state(StateWriter& out) const;
+  void load_state(StateReader& in);
 
   static constexpr unsigned kEidelivery = 0x70, kEithreshold = 0x72, kEip0 = 0x80, kEie0 = 0xc0, kLast = 0xff;
 

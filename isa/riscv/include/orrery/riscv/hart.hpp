@@ -164,13 +164,14 @@ class RiscvHart final : public Hart, public DebugTarget {
   // write permission even for LR (checked as a load) .
   std::uint8_t* amo_ptr(Addr va, unsigned size, bool is_load_reserved);
 
-  // LR/SC reservation (one reservation set per hart).
-  void set_reservation(Addr pa) {
-    reservation_ = pa;
+  // LR/SC reservation (one reservation set per hart), on the address rs1
+  // gave.
+  void set_reservation(Addr addr) {
+    reservation_ = addr;
     reservation_valid_ = true;
   }
-  bool take_reservation(Addr pa) {
-    const bool ok = reservation_valid_ && reservation_ == pa;
+  bool take_reservation(Addr addr) {
+    const bool ok = reservation_valid_ && reservation_ == addr;
     reservation_valid_ = false;
     return ok;
   }
@@ -498,8 +499,8 @@ class RiscvHart final : public Hart, public DebugTarget {
   std::string register_record(const Decoded& d) const;
   const CsrSpec* written_csr(const Decoded& d) const;
   std::string memory_records(const Decoded& d, const TraceBefore& before) const;
-  // An SC at virtual addr that just ran wrote iff the reservation it found
-  // was for the address's physical page (take_reservation).
+  // An SC at addr that just ran wrote iff the reservation it found was for
+  // that address (take_reservation).
   bool sc_succeeded(Addr addr, const TraceBefore& before) const;
   // After an instruction retired under a debugger with watchpoints (watch.cpp).
   void check_watchpoints(const Decoded& d, const TraceBefore& before);
