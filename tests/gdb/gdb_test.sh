@@ -8,7 +8,8 @@
 #      comparison: the address is not mapped when it is set), continue,
 #      registers, memory through the kernel's page tables, stepi. Skipped
 #      when the guest images are not built;
-#   3. watchpoints (write, then read) on a bare-metal guest's variable.
+#   3. watchpoints (write, then read) on a bare-metal guest's variable, and
+#      Ctrl-C stopping it while it runs (interrupt_test.py).
 # Usage: gdb_test.sh ORRERY COUNT_ELF [WATCH_ELF]
 set -u
 orrery=$1
@@ -79,6 +80,17 @@ if [ -n "$watch_elf" ]; then
   expect watchpoint 'Hardware watchpoint 1: \*(long \*)&counter' '^Old value = 0$' '^New value = 1$' \
     '^Old value = 1$' '^New value = 2$' 'Hardware read watchpoint 2: \*(long \*)&counter' '^Value = 2$' \
     '^pc  *0x800'
+  # Ctrl-C (the interrupt byte), which gdb in batch mode cannot send: a raw
+  # remote-protocol client (interrupt_test.py).
+  port=$((port + 1))
+  if python3 "$(dirname "$0")/interrupt_test.py" "$orrery" "$watch_elf" "$port" >"$tmp/interrupt" 2>&1; then
+    passed=$((passed + 1))
+    echo "ok interrupt"
+  else
+    failed=$((failed + 1))
+    echo "FAIL interrupt:"
+    sed 's/^/    /' "$tmp/interrupt"
+  fi
 fi
 
 if [ -f "$cache/linux/Image" ] && [ -f "$cache/linux/build/vmlinux" ] && [ -f "$cache/initramfs/initramfs.cpio.gz" ]; then
