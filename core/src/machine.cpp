@@ -255,7 +255,9 @@ CheckpointFile Machine::save_checkpoint() const {
   for (const auto& h : harts_) save_section(file, fmt::format("hart.{}", h->id()), [&](auto& out) { h->save_state(out); });
   for (std::size_t i = 0; i < devices_.size(); ++i)
     save_section(file, device_section(i, *devices_[i]), [&](auto& out) { devices_[i]->save_state(out); });
-  for (const auto& [name, object] : extra_state_) save_section(file, name, [&](auto& out) { object->save_state(out); });
+  // (No structured bindings here: Clang 14 cannot capture them in a lambda.)
+  for (const auto& extra : extra_state_)
+    save_section(file, extra.first, [&](auto& out) { extra.second->save_state(out); });
   return file;
 }
 
@@ -278,7 +280,8 @@ void Machine::load_checkpoint(const CheckpointFile& file) {
   for (std::size_t i = 0; i < devices_.size(); ++i)
     load_section(file, device_section(i, *devices_[i]), [&](auto& in) { devices_[i]->load_state(in); });
   for (const auto& h : harts_) load_section(file, fmt::format("hart.{}", h->id()), [&](auto& in) { h->load_state(in); });
-  for (const auto& [name, object] : extra_state_) load_section(file, name, [&](auto& in) { object->load_state(in); });
+  for (const auto& extra : extra_state_)
+    load_section(file, extra.first, [&](auto& in) { extra.second->load_state(in); });
   run_executed_ = restored_executed_;
   // A section nobody read belongs to a device or hart this machine lacks.
   // Every section read was there, so counting finds the extra ones; the
