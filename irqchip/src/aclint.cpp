@@ -6,12 +6,12 @@
 namespace orrery {
 
 Aclint::Aclint(Machine& machine, unsigned harts, std::uint64_t timebase_hz)
-    : machine_(machine), hz_(timebase_hz ? timebase_hz : 1), harts_(harts) {}
-
-Aclint::~Aclint() {
-  for (auto& h : harts_)
-    if (h.timer) machine_.events().cancel(h.timer);
+    : machine_(machine), hz_(timebase_hz ? timebase_hz : 1), harts_(harts) {
+  for (unsigned i = 0; i < harts; ++i)
+    harts_[i].timer = std::make_unique<OwnedEvent>(machine_.events(), [this, i](Tick) { update_timer(i); });
 }
+
+Aclint::~Aclint() = default;
 
 void Aclint::connect(unsigned hart, IrqLine msip, IrqLine mtip) {
   PerHart& h = harts_.at(hart);
@@ -64,10 +64,7 @@ void Aclint::set_mtimecmp(unsigned hart, std::uint64_t value) {
 
 void Aclint::update_timer(unsigned hart) {
   PerHart& h = harts_[hart];
-  if (h.timer) {
-    machine_.events().cancel(h.timer);
-    h.timer = 0;
-  }
+  h.timer->cancel();
   // MTIP is a level: "asserted when mtime >= mtimecmp" (ACLINT spec 1.0,
   // section 3.2; privileged spec, "Machine Timer Registers").
   h.mtip = mtime() >= h.mtimecmp;
@@ -75,19 +72,12 @@ void Aclint::update_timer(unsigned hart) {
   if (h.mtip) return;
   const Tick when = mtime_to_tick(h.mtimecmp);
   if (when == EventQueue::kNever) return;
-  arm_timer(hart, when);
-}
-
-void Aclint::arm_timer(unsigned hart, Tick when) {
-  harts_[hart].timer = machine_.events().schedule(when, [this, hart](Tick) {
-    harts_[hart].timer = 0;
-    update_timer(hart);
-  });
+  h.timer->arm(when);
 }
 
 void Aclint::save_state(StateWriter& out) const {
   out(offset_);
-  for (const PerHart& h : harts_) out(h.msip, h.mtimecmp, h.mtip, machine_.events().deadline(h.timer));
+  for (const PerHart& h : harts_) out(h.msip, h.mtimecmp, h.mtip, h.timer->deadline());
 }
 
 void Aclint::load_state(StateReader& in) {
@@ -96,10 +86,7 @@ void Aclint::load_state(StateReader& in) {
     PerHart& h = harts_[i];
     Tick deadline = EventQueue::kNever;
     in(h.msip, h.mtimecmp, h.mtip, deadline);
-    if (h.timer) machine_.events().cancel(h.timer);
-    h.timer = 0;
-    // The saved deadline as it was: the restored run fires it at the same tick.
-    if (deadline != EventQueue::kNever) arm_timer(i, deadline);
+    h.timer->restore(deadline);
     if (h.msip_line) h.msip_line(h.msip);
     if (h.mtip_line) h.mtip_line(h.mtip);
   }

@@ -22,7 +22,9 @@ std::uint64_t deposit(std::uint64_t word, unsigned shift, std::uint32_t half) {
 }  // namespace
 
 GoldfishRtc::GoldfishRtc(Machine& machine, Clock clock)
-    : machine_(machine), clock_(clock ? std::move(clock) : Clock(host_realtime_ns)) {}
+    : machine_(machine),
+      clock_(clock ? std::move(clock) : Clock(host_realtime_ns)),
+      alarm_event_(machine.events(), [this](Tick) { alarm_fired(); }) {}
 
 GoldfishRtc::~GoldfishRtc() { disarm_alarm(); }
 
@@ -45,8 +47,7 @@ void GoldfishRtc::update_irq() {
 }
 
 void GoldfishRtc::disarm_alarm() {
-  if (alarm_event_) machine_.events().cancel(alarm_event_);
-  alarm_event_ = 0;
+  alarm_event_.cancel();
   alarm_armed_ = false;
 }
 
@@ -55,8 +56,7 @@ void GoldfishRtc::disarm_alarm() {
 // from the saved time, like a paused machine), and the alarm keeps its
 // deadline.
 void GoldfishRtc::save_state(StateWriter& out) const {
-  out(now_ns(), time_high_latch_, alarm_, alarm_armed_, irq_enabled_, irq_pending_,
-      machine_.events().deadline(alarm_event_));
+  out(now_ns(), time_high_latch_, alarm_, alarm_armed_, irq_enabled_, irq_pending_, alarm_event_.deadline());
 }
 
 void GoldfishRtc::load_state(StateReader& in) {
@@ -64,9 +64,7 @@ void GoldfishRtc::load_state(StateReader& in) {
   Tick deadline = EventQueue::kNever;
   in(now, time_high_latch_, alarm_, alarm_armed_, irq_enabled_, irq_pending_, deadline);
   offset_ = now - clock_();
-  if (alarm_event_) machine_.events().cancel(alarm_event_);
-  alarm_event_ = 0;
-  if (deadline != EventQueue::kNever) schedule_alarm(deadline);
+  alarm_event_.restore(deadline);
   update_irq();
 }
 
@@ -83,16 +81,13 @@ void GoldfishRtc::arm_alarm() {
   const Tick delay = delay_ns > EventQueue::kNever / 1000 ? EventQueue::kNever : delay_ns * 1000;
   const Tick when = delay > EventQueue::kNever - machine_.now() ? EventQueue::kNever : machine_.now() + delay;
   if (when == EventQueue::kNever) return;  // centuries away: armed, never fires
-  schedule_alarm(when);
+  alarm_event_.arm(when);
 }
 
-void GoldfishRtc::schedule_alarm(Tick when) {
-  alarm_event_ = machine_.events().schedule(when, [this](Tick) {
-    alarm_event_ = 0;
-    alarm_armed_ = false;
-    irq_pending_ = true;
-    update_irq();
-  });
+void GoldfishRtc::alarm_fired() {
+  alarm_armed_ = false;
+  irq_pending_ = true;
+  update_irq();
 }
 
 bool GoldfishRtc::read(Addr offset, unsigned size, std::uint64_t& value) {

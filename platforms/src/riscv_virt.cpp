@@ -216,41 +216,29 @@ SourceLine add_irqchips(Machine& machine, const std::vector<riscv::RiscvHart*>& 
 class ConsolePoll final : public Stateful {
  public:
   ConsolePoll(Machine& machine, CharBackend& console, Uart16550& uart)
-      : machine_(machine), console_(console), uart_(uart) {}
-  ~ConsolePoll() override {
-    if (event_) machine_.events().cancel(event_);
-  }
+      : machine_(machine), console_(console), uart_(uart), event_(machine.events(), [this](Tick) { poll(); }) {}
   void poll() {
-    event_ = 0;
     const auto& harts = machine_.harts();
     const bool idle = std::all_of(harts.begin(), harts.end(), [](const auto& h) { return h->idle(); });
     const bool again = console_.service(idle ? kConsolePollPeriod / 1000 : 0);
     uart_.poll();
-    if (again) schedule(machine_.now() + kConsolePollPeriod);
+    if (again) event_.arm(machine_.now() + kConsolePollPeriod);
   }
-  void save_state(StateWriter& out) const override { out(machine_.events().deadline(event_)); }
+  void save_state(StateWriter& out) const override { out(event_.deadline()); }
   void load_state(StateReader& in) override {
     Tick deadline = EventQueue::kNever;
     in(deadline);
-    if (event_) machine_.events().cancel(event_);
-    event_ = 0;
-    if (deadline != EventQueue::kNever) {
-      schedule(deadline);
-    } else {
-      // The saving run's console had nothing more to do (its input had
-      // ended); this run's may, so it is asked at once.
-      poll();
-    }
+    event_.restore(deadline);
+    // The saving run's console had nothing more to do (its input had
+    // ended); this run's may, so it is asked at once.
+    if (deadline == EventQueue::kNever) poll();
   }
 
  private:
-  void schedule(Tick when) {
-    event_ = machine_.events().schedule(when, [this](Tick) { poll(); });
-  }
   Machine& machine_;
   CharBackend& console_;
   Uart16550& uart_;
-  EventQueue::Id event_ = 0;
+  OwnedEvent event_;
 };
 
 Uart16550& add_uart(Machine& machine, const SourceLine& irq, CharBackend& console) {

@@ -30,7 +30,7 @@ void RiscvHart::checkpoint_state(Ar& ar) {
 void RiscvHart::save_state(StateWriter& out) const {
   // checkpoint_state serves loading too, so it is not const; saving only reads.
   const_cast<RiscvHart*>(this)->checkpoint_state(out);
-  out(machine_.events().deadline(stimecmp_event_));
+  out(stimecmp_event_.deadline());
   out(timing_ != nullptr);
   if (timing_) out(*timing_);
 }
@@ -67,12 +67,10 @@ void RiscvHart::load_state(StateReader& in) {
   set_mode(priv_, virt_);
   flush_tlbs();
   if (timing_) in(*timing_);
-  if (stimecmp_event_) machine_.events().cancel(stimecmp_event_);
-  stimecmp_event_ = 0;
   // The saved deadline, not one computed again now: mtime is coarser than
   // guest time, so a recomputed deadline could fall a tick off and move
   // when the interrupt arrives.
-  if (timer != EventQueue::kNever) arm_stimecmp_event(timer);
+  stimecmp_event_.restore(timer);
 }
 
 }  // namespace orrery::riscv

@@ -8,7 +8,11 @@
 namespace orrery::riscv {
 
 RiscvHart::RiscvHart(unsigned id, Machine& machine, HartConfig config)
-    : Hart(id), machine_(machine), bus_(machine.bus()), config_(config) {
+    : Hart(id),
+      machine_(machine),
+      bus_(machine.bus()),
+      config_(config),
+      stimecmp_event_(machine.events(), [this](Tick) { update_stimecmp(); }) {
   misa_ = kMisaMxl64 | misa_ext('I') | misa_ext('M') | misa_ext('A') | misa_ext('F') | misa_ext('D') |
           misa_ext('C') | misa_ext('S') | misa_ext('U') | (config_.has_h ? misa_ext('H') : 0);
   build_isa_name();

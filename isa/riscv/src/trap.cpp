@@ -193,10 +193,7 @@ void RiscvHart::set_guest_external_line(unsigned guest, bool level) {
 }
 
 void RiscvHart::update_stimecmp() {
-  if (stimecmp_event_) {
-    machine_.events().cancel(stimecmp_event_);
-    stimecmp_event_ = 0;
-  }
+  stimecmp_event_.cancel();
   update_mip();
   if (!mtime_) return;
   // Wake up when mtime reaches the nearest enabled compare (stimecmp, or
@@ -214,14 +211,7 @@ void RiscvHart::update_stimecmp() {
   const std::uint64_t delta = target - now_ticks;
   const Tick now = machine_.now();
   if (delta > (EventQueue::kNever - now) / period - 1) return;  // effectively never
-  arm_stimecmp_event(now + delta * period);
-}
-
-void RiscvHart::arm_stimecmp_event(Tick when) {
-  stimecmp_event_ = machine_.events().schedule(when, [this](Tick) {
-    stimecmp_event_ = 0;
-    update_stimecmp();
-  });
+  stimecmp_event_.arm(now + delta * period);
 }
 
 void RiscvHart::mret() {

@@ -46,5 +46,29 @@ TEST(EventQueue, CallbacksMayScheduleMoreEventsThatAreAlreadyDue) {
   EXPECT_EQ(q.size(), 1u);
 }
 
+TEST(OwnedEvent, ArmsOnceMovesRestoresAndCancelsOnDestruction) {
+  EventQueue q;
+  std::vector<Tick> fired;
+  {
+    OwnedEvent e(q, [&](Tick now) { fired.push_back(now); });
+    EXPECT_EQ(e.deadline(), EventQueue::kNever);
+    e.arm(10);
+    e.arm(20);  // moves it: one event, at 20
+    EXPECT_EQ(q.size(), 1u);
+    EXPECT_EQ(e.deadline(), 20u);
+    q.run_due(15);
+    EXPECT_TRUE(fired.empty());
+    q.run_due(25);
+    EXPECT_EQ(fired, (std::vector<Tick>{25}));
+    EXPECT_EQ(e.deadline(), EventQueue::kNever) << "fired: no longer armed";
+    e.restore(40);
+    EXPECT_EQ(e.deadline(), 40u);
+    e.restore(EventQueue::kNever);
+    EXPECT_TRUE(q.empty()) << "restoring no deadline cancels";
+    e.arm(50);
+  }
+  EXPECT_TRUE(q.empty()) << "destroyed: its event is cancelled";
+}
+
 }  // namespace
 }  // namespace orrery

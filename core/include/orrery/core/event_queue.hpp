@@ -43,4 +43,38 @@ class EventQueue {
   std::function<void(Tick)> observer_;
 };
 
+// A callback an object keeps scheduled at most once at a time (a timer
+// compare, an alarm, a poll): arming it again moves it. A checkpoint saves
+// its deadline (kNever while it is not armed) and restore() arms it there
+// again, so a restored run fires it at the same tick.
+class OwnedEvent {
+ public:
+  OwnedEvent(EventQueue& queue, EventQueue::Callback callback) : queue_(queue), callback_(std::move(callback)) {}
+  ~OwnedEvent() { cancel(); }
+  OwnedEvent(const OwnedEvent&) = delete;
+  OwnedEvent& operator=(const OwnedEvent&) = delete;
+
+  void arm(Tick when) {
+    cancel();
+    id_ = queue_.schedule(when, [this](Tick now) {
+      id_ = 0;
+      callback_(now);
+    });
+  }
+  void cancel() {
+    if (id_) queue_.cancel(id_);
+    id_ = 0;
+  }
+  Tick deadline() const { return queue_.deadline(id_); }
+  void restore(Tick deadline) {
+    cancel();
+    if (deadline != EventQueue::kNever) arm(deadline);
+  }
+
+ private:
+  EventQueue& queue_;
+  EventQueue::Callback callback_;
+  EventQueue::Id id_ = 0;
+};
+
 }  // namespace orrery

@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <vector>
 
 #include "orrery/core/device.hpp"
@@ -52,7 +53,7 @@ class Aclint final : public Device {
     std::uint64_t mtimecmp = ~std::uint64_t{0};
     bool mtip = false;
     IrqLine msip_line, mtip_line;
-    EventQueue::Id timer = 0;  // pending deadline event, 0 if none
+    std::unique_ptr<OwnedEvent> timer;  // when MTIP next becomes true
   };
   std::uint64_t ticks_to_mtime(Tick t) const;
   // Guest time at which mtime first reaches `value`, or kNever.
@@ -62,7 +63,6 @@ class Aclint final : public Device {
   // Recompute MTIP for a hart and (re)schedule the event at the tick its
   // comparison will next become true.
   void update_timer(unsigned hart);
-  void arm_timer(unsigned hart, Tick when);
   bool read32(Addr offset, std::uint32_t& value);
   bool write32(Addr offset, std::uint32_t value);
 

@@ -51,7 +51,7 @@ class GoldfishRtc final : public Device {
   void arm_alarm();
   void disarm_alarm();
   void update_irq();
-  void schedule_alarm(Tick when);
+  void alarm_fired();
 
   Machine& machine_;
   Clock clock_;
@@ -60,7 +60,7 @@ class GoldfishRtc final : public Device {
   std::uint64_t alarm_ = 0;
   bool alarm_armed_ = false;
   bool irq_enabled_ = false, irq_pending_ = false;
-  EventQueue::Id alarm_event_ = 0;
+  OwnedEvent alarm_event_;
   std::function<void(bool)> irq_;
 };
 

@@ -12,6 +12,7 @@
 
 #include "orrery/core/bus.hpp"
 #include "orrery/core/debug.hpp"
+#include "orrery/core/event_queue.hpp"
 #include "orrery/core/hart.hpp"
 #include "orrery/core/timing.hpp"
 #include "orrery/mmu/soft_tlb.hpp"
@@ -573,12 +574,12 @@ class RiscvHart final : public Hart, public DebugTarget {
   };
   const PhysPage& phys_page(Addr pa);
   std::array<PhysPage, 1024> phys_pages_{};
-  std::uint64_t stimecmp_event_ = 0;
-  void arm_stimecmp_event(Tick when);
 
   Machine& machine_;
   Bus& bus_;
   HartConfig config_;
+  // When mtime reaches the nearest enabled Sstc compare (update_stimecmp).
+  OwnedEvent stimecmp_event_;
 
   std::uint64_t x_[32] = {};
   std::uint64_t f_[32] = {};
