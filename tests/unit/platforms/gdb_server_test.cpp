@@ -9,14 +9,15 @@
 namespace orrery::gdb {
 namespace {
 
-class GdbServerTest : public ::testing::Test {
+// A virt machine without firmware running `words` at 0x8000_0000, a
+// debugger's control on it and the packet server.
+class GdbFixture : public ::testing::Test {
  protected:
-  GdbServerTest() {
+  void build(const char* name, std::initializer_list<std::uint32_t> words, unsigned harts) {
     RiscvVirtConfig config;
     config.bios = "none";
-    config.harts = 2;
-    // addi a0, a0, 1 four times, then j . (at 0x8000_0000, the kernel's place without firmware)
-    config.kernel = test::write_words("gdb_kernel", {0x00150513, 0x00150513, 0x00150513, 0x00150513, 0x0000006f});
+    config.harts = harts;
+    config.kernel = test::write_words(name, words);
     build_riscv_virt(machine_, config, console_);
     machine_.set_debug(&debug_);
     machine_.start_run(0);
@@ -42,6 +43,12 @@ class GdbServerTest : public ::testing::Test {
   StringBackend console_;
   DebugControl debug_;
   Server server_{machine_, debug_};
+};
+
+class GdbServerTest : public GdbFixture {
+ protected:
+  // addi a0, a0, 1 four times, then j . on two harts
+  GdbServerTest() { build("gdb_kernel", {0x00150513, 0x00150513, 0x00150513, 0x00150513, 0x0000006f}, 2); }
 };
 
 TEST_F(GdbServerTest, QueriesThreadsAndTargetDescription) {
@@ -95,36 +102,20 @@ TEST_F(GdbServerTest, BreakpointContinueAndStep) {
 }
 
 // Watchpoints stop after the instruction whose data access touched the range.
-class GdbWatchTest : public ::testing::Test {
+class GdbWatchTest : public GdbFixture {
  protected:
   GdbWatchTest() {
-    RiscvVirtConfig config;
-    config.bios = "none";
-    config.kernel = test::write_words("gdb_watch_kernel", {
-                                                              0x00001297,  // auipc t0, 1: t0 = 0x80001000
-                                                              0x00a2a023,  // sw a0, 0(t0)
-                                                              0x0042a583,  // lw a1, 4(t0)
-                                                              0x0082a603,  // lw a2, 8(t0)
-                                                              0x00a2a62f,  // amoadd.w a2, a0, (t0)
-                                                              0x0000006f,  // j .
-                                                          });
-    build_riscv_virt(machine_, config, console_);
-    machine_.set_debug(&debug_);
-    machine_.start_run(0);
+    build("gdb_watch_kernel",
+          {
+              0x00001297,  // auipc t0, 1: t0 = 0x80001000
+              0x00a2a023,  // sw a0, 0(t0)
+              0x0042a583,  // lw a1, 4(t0)
+              0x0082a603,  // lw a2, 8(t0)
+              0x00a2a62f,  // amoadd.w a2, a0, (t0)
+              0x0000006f,  // j .
+          },
+          1);
   }
-  std::string ask(std::string_view packet) { return server_.handle(packet).value_or("<resumed>"); }
-  std::string resume() {
-    EXPECT_FALSE(server_.handle("c"));
-    RunOutcome out;
-    while (machine_.run_slice(out)) {
-    }
-    const auto stop = debug_.take_stop();
-    return stop ? server_.stop_reply(*stop) : "<no stop>";
-  }
-  Machine machine_;
-  StringBackend console_;
-  DebugControl debug_;
-  Server server_{machine_, debug_};
 };
 
 TEST_F(GdbWatchTest, WriteReadAndAccessWatchpoints) {
@@ -133,17 +124,17 @@ TEST_F(GdbWatchTest, WriteReadAndAccessWatchpoints) {
   EXPECT_EQ(ask("Z2,80001008,4"), "OK") << "written by nothing: lw a2 reads it";
   EXPECT_EQ(ask("Z0,80000014,4"), "OK");
   EXPECT_EQ(ask("Z2,80001000,0"), "E01") << "a watchpoint needs a length";
-  EXPECT_EQ(resume(), "T05thread:1;watch:80001000;");
+  EXPECT_EQ(resume("c"), "T05thread:1;watch:80001000;");
   EXPECT_EQ(ask("p20"), "0800008000000000") << "after the store";
-  EXPECT_EQ(resume(), "T05thread:1;rwatch:80001006;");
+  EXPECT_EQ(resume("c"), "T05thread:1;rwatch:80001006;");
   EXPECT_EQ(ask("p20"), "0c00008000000000") << "after the load";
-  EXPECT_EQ(resume(), "T05thread:1;watch:80001000;") << "the AMO writes; lw a2 was no write";
+  EXPECT_EQ(resume("c"), "T05thread:1;watch:80001000;") << "the AMO writes; lw a2 was no write";
   EXPECT_EQ(ask("p20"), "1400008000000000");
   EXPECT_EQ(ask("z2,80001000,4"), "OK");
   EXPECT_EQ(ask("z3,80001006,1"), "OK");
   EXPECT_EQ(ask("z2,80001008,4"), "OK");
   EXPECT_EQ(ask("Z4,80001004,4"), "OK");
-  EXPECT_EQ(resume(), "T05thread:1;swbreak:;") << "nothing accesses 0x80001004 any more";
+  EXPECT_EQ(resume("c"), "T05thread:1;swbreak:;") << "nothing accesses 0x80001004 any more";
   EXPECT_EQ(ask("p20"), "1400008000000000");
 }
 
